@@ -1,0 +1,35 @@
+{#- The select list for a staging model, built from the source's YAML classification: each column is
+    kept, dropped, pseudonymized, masked or generalized as its `transform` says. A column without a
+    classification stops compilation. -#}
+{% macro privacy_select(source_name, table_name) -%}
+    {%- if not execute -%}{{ return('null as parsing_placeholder') }}{%- endif -%}
+    {%- set node = veil.source_node(source_name, table_name) -%}
+    {%- set outputs = [] -%}
+    {%- for column in node.columns.values() -%}
+        {%- set meta = veil.column_meta(column) -%}
+        {%- set transform = meta.get('transform') -%}
+        {%- if not meta.get('privacy') or not transform -%}
+            {{ exceptions.raise_compiler_error(
+                "column " ~ source_name ~ "." ~ table_name ~ "." ~ column.name
+                ~ " needs config.meta.privacy and config.meta.transform in its sources YAML") }}
+        {%- endif -%}
+        {%- set name = adapter.quote(column.name) if column.name in ('user', 'order') else column.name -%}
+        {%- set output = meta.get('output', column.name ~ ('_masked' if transform.startswith('mask_') else '')) -%}
+        {%- if transform == 'keep' -%}
+            {%- do outputs.append(name ~ ' as ' ~ output) -%}
+        {%- elif transform == 'drop' -%}
+        {%- elif transform in veil.privacy_transforms() -%}
+            {%- do outputs.append(veil[transform](name) ~ ' as ' ~ output) -%}
+        {%- else -%}
+            {{ exceptions.raise_compiler_error(
+                "unknown transform '" ~ transform ~ "' for " ~ table_name ~ "." ~ column.name
+                ~ "; one of keep, drop, " ~ veil.privacy_transforms() | join(', ')) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(outputs | join(',\n    ')) }}
+{%- endmacro %}
+
+{% macro privacy_transforms() -%}
+    {{ return(['pseudonymize', 'mask_email', 'mask_phone', 'truncate_ip', 'age_band', 'redact_free_text',
+               'redact_url', 'browser_family']) }}
+{%- endmacro %}

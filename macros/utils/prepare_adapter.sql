@@ -1,0 +1,24 @@
+{#- on-run-start: what each engine needs before models run (never the key itself in SQL). -#}
+{% macro prepare_adapter() -%}
+    {{ return(adapter.dispatch('prepare_adapter', 'veil')()) }}
+{%- endmacro %}
+
+{% macro default__prepare_adapter() -%}
+    select 1
+{%- endmacro %}
+
+{% macro postgres__prepare_adapter() -%}
+    create extension if not exists pgcrypto;
+    do $$ begin
+        if coalesce(length(current_setting('veil.pseudonym_key', true)), 0) < 16 then
+            raise exception 'veil.pseudonym_key is not set: export PGOPTIONS="-c veil.pseudonym_key=$DBT_ENV_SECRET_PSEUDONYM_KEY" (veil sets it for you)';
+        end if;
+    end $$
+{%- endmacro %}
+
+{% macro spark__prepare_adapter() -%}
+    select case
+        when length('${spark.veil.pseudonym_key}') < 16 or startswith('${spark.veil.pseudonym_key}', '$')
+        then raise_error('spark.veil.pseudonym_key is not set or shorter than 16 characters: export DBT_ENV_SECRET_PSEUDONYM_KEY')
+    end as key_check
+{%- endmacro %}

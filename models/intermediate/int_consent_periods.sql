@@ -1,0 +1,51 @@
+-- Consent state per user for every purpose at once, as periods [valid_from, valid_to): at each recorded
+-- decision, each purpose keeps its latest decision so far. One period matches any point in time.
+with
+
+consents as (
+
+    select * from {{ ref('stg_app__consents') }}
+    where quarantine_reason is null
+
+),
+
+changes as (
+
+    select
+        user_key,
+        consent_id,
+        recorded_at,
+        {%- for purpose in veil.consent_purposes() %}
+        case when purpose = '{{ purpose }}' then status = 'granted' end as {{ purpose }}_decision{{ "," if not loop.last }}
+        {%- endfor %}
+
+    from consents
+
+),
+
+states as (
+
+    select
+        user_key,
+        recorded_at as valid_from,
+        lead(recorded_at) over (partition by user_key order by recorded_at, consent_id) as valid_to,
+        {%- for purpose in veil.consent_purposes() %}
+        coalesce(last({{ purpose }}_decision, true) over (
+            partition by user_key order by recorded_at, consent_id
+            rows between unbounded preceding and current row
+        ), false) as has_{{ purpose }}_consent{{ "," if not loop.last }}
+        {%- endfor %}
+
+    from changes
+
+),
+
+final as (
+
+    select * from states
+    -- several decisions at the same instant: the last one holds
+    where valid_to is null or valid_to > valid_from
+
+)
+
+select * from final

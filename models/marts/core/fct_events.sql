@@ -1,0 +1,51 @@
+-- Clean events used for analytics: only those whose analytics consent was valid at the event's time.
+-- Incremental: each run rewrites the date partitions it selects (insert_overwrite); set var
+-- events_lookback_days to rebuild only recent days.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='insert_overwrite',
+    partition_by=['event_date'],
+    on_schema_change='fail'
+) }}
+
+with
+
+events as (
+
+    select * from {{ ref('int_events_consented') }}
+    where {{ veil.consent_filter() }}
+    {%- if is_incremental() and var('events_lookback_days', none) %}
+        and event_date >= date_sub(current_date(), {{ var('events_lookback_days') }})
+    {%- endif %}
+
+),
+
+final as (
+
+    select
+        event_id,
+        session_id,
+        user_key,
+        event_type,
+        page_url,
+        product_id,
+        currency,
+        device,
+        os,
+        browser_family,
+        referrer,
+        country,
+        cast(revenue as decimal(14, 2)) as revenue,
+        cast(revenue_usd as decimal(14, 2)) as revenue_usd,
+        gpc as has_gpc_signal,
+        event_ts,
+        event_date
+
+    from events
+
+)
+
+select * from final
+{%- if target.type == 'spark' %}
+distribute by event_date  -- one writer per date partition: few files, written once
+{%- endif %}

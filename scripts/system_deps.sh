@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Debian packages Veil needs, installed only when missing (idempotent): a Java runtime for Spark, and a
+# PostgreSQL server when none answers on 127.0.0.1:5432 (started if installed but stopped).
+set -euo pipefail
+need=()
+command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
+command -v pg_isready >/dev/null 2>&1 || need+=(postgresql postgresql-contrib)
+if ((${#need[@]})); then
+  echo "installing Debian packages: ${need[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if [ -z "${VEIL_POSTGRES_URL:-}" ] && ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  echo "starting the local PostgreSQL cluster"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start || true
+  for _ in $(seq 1 20); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.5; done
+fi

@@ -1,0 +1,48 @@
+"""`veil generate`: the generator's files plus raw.* in the shared Spark catalog."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+
+from generator import DatasetConfig, Summary, register_tables, write_dataset
+from veil.errors import VeilError
+from veil.settings import settings
+from veil.spark import get_spark
+
+
+def generate(users: int, events: int, seed: int = 42, workers: int = 2, dirty_rate: float = 0.001,
+             start: dt.date = dt.date(2025, 11, 1), days: int = 365, progress: bool = False,
+             spark=None) -> Summary:
+    if users < 1 or events < users:
+        raise VeilError(f"--events ({events}) must be at least --users ({users}), and --users at least 1")
+    if not 0 <= dirty_rate < 0.5:
+        raise VeilError(f"--dirty-rate must be in [0, 0.5), got {dirty_rate}")
+    cfg = DatasetConfig(users=users, events=events, seed=seed, dirty_rate=dirty_rate, start=start, days=days)
+    raw_dir = settings().raw_dir
+    raw_dir.parent.mkdir(parents=True, exist_ok=True)
+
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=users + events, unit="rows", unit_scale=True, desc="generate")
+    started: dict = {}
+
+    def start_spark() -> None:  # the JVM starts in a thread while the workers generate
+        if spark is None:
+            thread = threading.Thread(target=lambda: started.update(spark=get_spark()), daemon=True)
+            thread.start()
+            started["thread"] = thread
+
+    summary = write_dataset(cfg, raw_dir, workers=workers, on_started=start_spark,
+                            progress=(lambda rows: bar.update(rows["users"] + rows["events"])) if bar else None)
+    if bar:
+        bar.close()
+    t = time.perf_counter()
+    if "thread" in started:
+        started["thread"].join()
+    register_tables(spark or started.get("spark") or get_spark(), raw_dir)
+    summary.register_seconds = time.perf_counter() - t
+    return summary
