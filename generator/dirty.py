@@ -54,11 +54,14 @@ def corrupt_events(rng: np.random.Generator, events: pa.Table, rate: float) -> p
     i = idx[kind == 3]
     cols["event_ts"] = _set(cols["event_ts"], i, pa.array(FUTURE_TS_US + rng.integers(0, 10**12, len(i)),
                                                           pa.timestamp("us", tz="UTC")))
-    # duplicate: the whole earlier row delivered twice (at-least-once delivery)
+    # duplicate: a whole earlier clean row delivered twice (at-least-once delivery); copying only rows
+    # that are not corrupted themselves keeps one quarantined row per corrupted row
     i = idx[kind == 4]
-    src = i - 1 - rng.integers(0, np.minimum(i, 50), len(i))
     out = pa.table(cols)
     if len(i):
+        untouched = np.setdiff1d(np.arange(out.num_rows), idx)  # row 0 is never picked
+        before = np.searchsorted(untouched, i) - 1
+        src = untouched[np.maximum(before - rng.integers(0, 50, len(i)), 0)]
         take_idx = np.arange(out.num_rows)
         take_idx[i] = src
         out = out.take(pa.array(take_idx))

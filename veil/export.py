@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def postgres_type(spark_type: str) -> str:
 
 def exported_models(manifest_path: Path | None = None) -> list[dict]:
     """Models whose config.meta.export is true, from dbt's manifest (run `dbt build` first)."""
-    path = manifest_path or PROJECT_ROOT / "target" / "manifest.json"
+    path = manifest_path or Path(os.environ.get("DBT_TARGET_PATH", PROJECT_ROOT / "target")) / "manifest.json"
     if not path.exists():
         raise VeilError(f"{path} not found: run `veil dbt build` (or `make run`) before exporting")
     nodes = json.loads(path.read_text())["nodes"].values()

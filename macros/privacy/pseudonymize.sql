@@ -10,7 +10,7 @@
 {%- endmacro %}
 
 {% macro spark__pseudonymize(expr) -%}
-    {%- if execute and config.get('materialized') == 'view' -%}
+    {%- if execute and model.resource_type == 'model' and config.get('materialized') == 'view' -%}
         {{ exceptions.raise_compiler_error(
             "pseudonymize() in a view: Spark would store the substituted key in the view text. "
             ~ "Materialize " ~ model.name ~ " as a table.") }}

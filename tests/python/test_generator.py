@@ -126,8 +126,7 @@ def test_dirty_rate_is_honoured_exactly():
         diff_u = ~np.array([x == y for x, y in zip(a.users.to_pylist(), b.users.to_pylist())])
         dirty_events += diff_e.sum()
         dirty_users += diff_u.sum()
-    # a duplicate can copy an identical row only if it copies itself, which _pick prevents
-    assert abs(dirty_events - 2_000) <= 5, dirty_events
+    assert dirty_events == 2_000, dirty_events
     assert dirty_users == 40
     assert len(EVENT_DEFECTS) == 5 and len(USER_DEFECTS) == 2
 
