@@ -20,7 +20,9 @@ users as (
 {% if is_incremental() %}
 logged as (
 
-    select user_key, row_hash
+    select
+        user_key,
+        row_hash
     from (
         select
             user_key,
@@ -40,7 +42,7 @@ final as (
         users.tier,
         users.account_status,
         users.row_hash,
-        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp) as recorded_at
+        {{ veil.run_timestamp() }} as recorded_at
 
     from users
     {% if is_incremental() %}

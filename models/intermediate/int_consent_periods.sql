@@ -12,12 +12,12 @@ consents as (
 changes as (
 
     select
+        {%- for purpose in veil.consent_purposes() %}
+        case when purpose = '{{ purpose }}' then status = 'granted' end as {{ purpose }}_decision,
+        {%- endfor %}
         user_key,
         consent_id,
-        recorded_at,
-        {%- for purpose in veil.consent_purposes() %}
-        case when purpose = '{{ purpose }}' then status = 'granted' end as {{ purpose }}_decision{{ "," if not loop.last }}
-        {%- endfor %}
+        recorded_at
 
     from consents
 
@@ -26,15 +26,15 @@ changes as (
 states as (
 
     select
-        user_key,
-        recorded_at as valid_from,
-        lead(recorded_at) over (partition by user_key order by recorded_at, consent_id) as valid_to,
         {%- for purpose in veil.consent_purposes() %}
         coalesce(last({{ purpose }}_decision, true) over (
             partition by user_key order by recorded_at, consent_id
             rows between unbounded preceding and current row
-        ), false) as has_{{ purpose }}_consent{{ "," if not loop.last }}
+        ), false) as has_{{ purpose }}_consent,
         {%- endfor %}
+        user_key,
+        recorded_at as valid_from,
+        lead(recorded_at) over (partition by user_key order by recorded_at, consent_id) as valid_to
 
     from changes
 

@@ -6,7 +6,7 @@ users as (
 
     select
         'users' as source_table,
-        cast(user_key as {{ dbt.type_string() }}) as record_id,
+        cast(user_key as {{ veil.text_type() }}) as record_id,
         user_key,
         quarantine_reason,
         cast(null as date) as event_date
@@ -20,7 +20,7 @@ consents as (
 
     select
         'consents' as source_table,
-        cast(consent_id as {{ dbt.type_string() }}) as record_id,
+        cast(consent_id as {{ veil.text_type() }}) as record_id,
         user_key,
         quarantine_reason,
         cast(null as date) as event_date
@@ -34,7 +34,7 @@ events as (
 
     select
         'events' as source_table,
-        cast(event_id as {{ dbt.type_string() }}) as record_id,
+        cast(event_id as {{ veil.text_type() }}) as record_id,
         user_key,
         quarantine_reason,
         event_date

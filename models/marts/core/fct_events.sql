@@ -13,10 +13,11 @@ with
 events as (
 
     select * from {{ ref('int_events_consented') }}
-    where {{ veil.consent_filter() }}
-    {%- if is_incremental() and var('events_lookback_days', none) %}
+    where
+        {{ veil.consent_filter() }}
+        {%- if is_incremental() and var('events_lookback_days', none) %}
         and event_date >= date_sub(current_date(), {{ var('events_lookback_days') }})
-    {%- endif %}
+        {%- endif %}
 
 ),
 

@@ -3,7 +3,11 @@ with
 
 events as (
 
-    select user_key, country, event_date from {{ ref('fct_events') }}
+    select
+        user_key,
+        country,
+        event_date
+    from {{ ref('fct_events') }}
 
 ),
 

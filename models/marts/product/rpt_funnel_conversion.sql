@@ -9,7 +9,11 @@ sessions as (
 
 users as (
 
-    select user_key, age_band, tier from {{ ref('dim_users') }}
+    select
+        user_key,
+        age_band,
+        tier
+    from {{ ref('dim_users') }}
 
 ),
 

@@ -3,7 +3,10 @@ with
 
 users as (
 
-    select user_key, cohort_month from {{ ref('dim_users') }}
+    select
+        user_key,
+        cohort_month
+    from {{ ref('dim_users') }}
 
 ),
 
@@ -19,7 +22,9 @@ activity as (
 
 cohort_sizes as (
 
-    select cohort_month, count(*) as cohort_users
+    select
+        cohort_month,
+        count(*) as cohort_users
     from users
     group by cohort_month
 
@@ -35,7 +40,7 @@ cohort_activity as (
     from activity
     inner join users on activity.user_key = users.user_key
     where activity.activity_month >= users.cohort_month
-    group by 1, 2
+    group by users.cohort_month, months_since_signup
 
 ),
 

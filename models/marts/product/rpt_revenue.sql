@@ -3,14 +3,22 @@ with
 
 purchases as (
 
-    select user_key, revenue_usd from {{ ref('fct_events') }}
+    select
+        user_key,
+        revenue_usd
+    from {{ ref('fct_events') }}
     where event_type = 'purchase'
 
 ),
 
 users as (
 
-    select user_key, cohort_month, tier, country from {{ ref('dim_users') }}
+    select
+        user_key,
+        cohort_month,
+        tier,
+        country
+    from {{ ref('dim_users') }}
 
 ),
 

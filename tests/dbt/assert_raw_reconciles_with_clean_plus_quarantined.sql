@@ -1,0 +1,30 @@
+-- Nothing is lost: for every raw table, raw rows = clean rows + quarantined rows.
+{%- set checks = [
+    ('users', ref('stg_app__users')),
+    ('consents', ref('stg_app__consents')),
+    ('events', ref('int_events_validated')),
+] %}
+
+with
+
+counts as (
+
+    {%- for source_table, validated in checks %}
+    select
+        '{{ source_table }}' as source_table,
+        (select count(*) from {{ source('app', source_table) }}) as raw_rows,
+        (
+            select count(*) from {{ validated }}
+            where quarantine_reason is null
+        ) as clean_rows,
+        (
+            select count(*) from {{ ref('quarantine') }}
+            where source_table = '{{ source_table }}'
+        ) as quarantined_rows
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+
+)
+
+select * from counts
+where raw_rows != clean_rows + quarantined_rows
