@@ -9,16 +9,41 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
+import threading
 import sys
 import time
 from pathlib import Path
 
 
-def peak_rss_mb() -> tuple[float, float]:
-    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return me, children
+class TreeMemory(threading.Thread):
+    """Samples the summed RSS of this process and all its descendants (workers, Spark JVM) every 0.2 s."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_mb = 0.0
+        self.running = True
+
+    @staticmethod
+    def _tree_rss_mb(root: int) -> float:
+        parent, rss = {}, {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            pid = int(stat.parent.name)
+            parent[pid], rss[pid] = int(fields[1]), int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        total, stack = 0, [root]
+        while stack:
+            pid = stack.pop()
+            total += rss.get(pid, 0)
+            stack.extend(child for child, p in parent.items() if p == pid)
+        return total / 2**20
+
+    def run(self) -> None:
+        while self.running:
+            self.peak_mb = max(self.peak_mb, self._tree_rss_mb(os.getpid()))
+            time.sleep(0.2)
 
 
 def main() -> int:
@@ -35,10 +60,12 @@ def main() -> int:
 
     from veil.generate import generate
 
+    memory = TreeMemory()
+    memory.start()
     started = time.perf_counter()
     summary = generate(users=args.users, events=args.events, seed=args.seed, workers=args.workers)
     wall = time.perf_counter() - started
-    me, children = peak_rss_mb()
+    memory.running = False
 
     print(f"\ngenerator benchmark: {args.users:,} users, {args.events:,} events, {args.workers} workers, "
           f"{os.cpu_count()} cores")
@@ -50,8 +77,7 @@ def main() -> int:
     print(f"\ngenerate + write Parquet   {summary.seconds:8.1f} s")
     print(f"register raw.* in catalog  {summary.register_seconds:8.1f} s  (JVM started during generation)")
     print(f"wall clock                 {wall:8.1f} s")
-    print(f"peak RSS: driver {me:,.0f} MB (incl. Spark JVM: not counted, separate process), "
-          f"largest worker {children:,.0f} MB")
+    print(f"peak memory (RSS of driver + workers + Spark JVM, sampled every 0.2 s): {memory.peak_mb:,.0f} MB")
     return 0
 
 
