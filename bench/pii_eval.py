@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generator import DatasetConfig, generate_chunk  # noqa: E402
+from generator.catalog import search_vocabulary  # noqa: E402
 from generator.locales import PROFILES  # noqa: E402
 from veil.classify import classify_column  # noqa: E402
 from veil.text_pii import find_spans  # noqa: E402
@@ -64,6 +65,7 @@ def labelled_columns() -> list[tuple[str, list, str | None]]:
         ]
     full = [f"{f} {last}" for f, last in zip(users["first_name"][:SAMPLE], users["last_name"][:SAMPLE])]
     queries = [q for q in events["search_query"] if q][:3000]
+    vocab = set(search_vocabulary().to_pylist())
     cols += [
         ("customer", full, "person_name"),
         ("col_a", users["email"][:SAMPLE], "email"),
@@ -114,7 +116,10 @@ def labelled_columns() -> list[tuple[str, list, str | None]]:
         ("product_name", ["Wireless Headphones", "Leather Boots", "Steel Kettle", "Garden Chair"] * 50, None),
         ("device", events["device"][:SAMPLE], None),
         ("currency", ["USD", "EUR", "GBP", "JPY"] * 50, None),
-        ("page_url", events["page_url"][:SAMPLE], None),
+        ("page_url", [u for u, q in zip(events["page_url"], events["search_query"]) if q in vocab or q is None
+                      ][:SAMPLE], None),
+        ("landing_url", [u for u, q in zip(events["page_url"], events["search_query"]) if q and q not in vocab
+                         ][:20] + events["page_url"][:SAMPLE], "free_text_with_pii"),  # PII in ?q=
         ("status", ["active", "dormant", "closed"] * 60, None),
         ("sku", [f"SKU-{rng.randint(1000, 9999)}-{rng.choice('ABC')}" for _ in range(200)], None),
         ("comment", ["great product, fast delivery", "too small for me", "would buy again", "ok"] * 50, None),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote_plus
 from dataclasses import asdict, dataclass, field
 
 from veil.detectors import DETECTORS, NON_SENSITIVE, SENSITIVE, Detector, looks_like_identifier
@@ -72,8 +73,10 @@ def classify_column(column: str, values: list) -> Finding:
         conf, d, signals = max(scored, key=lambda s: s[0])
         return Finding(column, d.privacy, d.entity, round(min(conf, 0.99), 2), {**signals, **stats})
 
-    if sample and stats["free_text_share"] >= 0.3:
-        with_pii = [v for v in sample if find_spans(v)]
+    urls = sum(v.startswith(("http://", "https://")) for v in sample)
+    if sample and (stats["free_text_share"] >= 0.3 or urls >= 0.5 * len(sample)):
+        texts = [unquote_plus(v) if "?" in v else v for v in sample]  # PII travels URL-encoded in query strings
+        with_pii = [v for v in texts if find_spans(v)]
         share = len(with_pii) / len(sample)
         if share >= FREE_TEXT_MIN_PII_SHARE:
             kinds = sorted({s.entity for v in with_pii for s in find_spans(v)})

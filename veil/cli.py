@@ -48,6 +48,40 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scan(args: argparse.Namespace) -> int:
+    import json as _json
+
+    from veil import scan as scanner
+
+    spark = None
+    if args.check or args.propose or not (args.target and __import__("os").path.exists(args.target)):
+        from veil.spark import get_spark
+
+        spark = get_spark()
+    if args.check:
+        problems = scanner.check(spark, rows=args.sample)
+        for problem in problems:
+            print(f"FAIL {problem}")
+        print(f"classification check: {len(problems)} problem(s)")
+        return 1 if problems else 0
+    if args.propose:
+        diff = scanner.propose(spark, args.target, rows=args.sample)
+        print(diff or f"{args.target}: the declared classification matches the scan")
+        return 0
+    targets = [args.target] if args.target else [
+        f"{r.namespace}.{r.tableName}" for schema in ("raw", "marts")
+        for r in spark.sql(f"show tables in {schema}").collect()]
+    started = time.perf_counter()
+    results = {t: scanner.scan(t, spark, rows=args.sample) for t in targets}
+    if args.format == "json":
+        print(_json.dumps({t: [f.to_dict() for f in fs] for t, fs in results.items()}, indent=2, default=str))
+    else:
+        for t, fs in results.items():
+            print(scanner.format_table(t, fs))
+        print(f"scanned {sum(len(fs) for fs in results.values())} columns in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from veil.pipeline import run_pipeline
 
@@ -75,6 +109,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export", help="copy every exported mart into PostgreSQL schema analytics")
     exp.set_defaults(func=cmd_export)
+
+    scan = sub.add_parser("scan", help="classify the columns of a table or Parquet/CSV file; check or propose YAML")
+    scan.add_argument("target", nargs="?", help="schema.table, a Parquet/CSV path, or source.table with --propose")
+    scan.add_argument("--format", choices=["table", "json"], default="table")
+    scan.add_argument("--sample", type=int, default=2_000, help="rows sampled per table")
+    scan.add_argument("--check", action="store_true",
+                      help="fail on unclassified PII-looking source columns, unclassified model columns, "
+                           "or direct identifiers in exported marts")
+    scan.add_argument("--propose", action="store_true", help="show the YAML meta diff for source TARGET")
+    scan.set_defaults(func=cmd_scan)
 
     run = sub.add_parser("run", help="generate, dbt build on Spark, export to PostgreSQL, print a summary")
     run.add_argument("--users", type=int, default=100_000)

@@ -187,8 +187,8 @@ DETECTORS: tuple[Detector, ...] = (
              negative_names=("ip", "mac", "email", "e_mail", "mail", "web", "url")),
     Detector("postcode", QUASI, ("zip", "zipcode", "postcode", "postal_code", "postalcode", "plz", "code_postal",
                                  "cp", "postal"),
-             re.compile(r"\d{5}(-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{3}-\d{4}|\d{6}"), None, 0.9,
-             name_alone=True),
+             re.compile(r"\d{5}(-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{3}-\d{4}|\d{6}"),
+             lambda v: not v.isdigit(), 0.9, name_alone=True),  # bare digits are ids until the name says zip
     Detector("city", QUASI, ("city", "town", "ciudad", "ville", "stadt", "municipality", "locality"),
              None, None, 1.1, name_alone=True),
     Detector("region", QUASI, ("region", "state", "province", "county", "prefecture", "bundesland"),

@@ -30,6 +30,7 @@ def spark_conf(cfg: Settings | None = None) -> dict[str, str]:
         "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
         "spark.sql.sources.partitionOverwriteMode": "dynamic",
         "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
         "spark.driver.memory": os.environ.get("VEIL_SPARK_DRIVER_MEMORY", "6g"),
         "spark.sql.ansi.enabled": "false",
     }

@@ -1,0 +1,53 @@
+"""`veil scan` on real Spark tables and files, and the classification drift check."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+
+from veil import scan as scanner
+
+pytestmark = pytest.mark.e2e
+
+
+def test_scan_classifies_raw_users_in_spark(spark, warehouse):
+    found = {f.column: f for f in scanner.scan("raw.users", spark)}
+    expected = {"first_name": "person_name", "last_name": "person_name", "email": "email", "phone": "phone",
+                "ip_address": "ip_address", "street_address": "street_address", "postcode": "postcode",
+                "date_of_birth": "date_of_birth", "city": "city", "gender": "gender"}
+    assert {c: found[c].entity for c in expected} == expected
+    for column in ("user_id", "created_at", "tier", "lifetime_value", "account_status"):
+        assert found[column].entity is None, found[column]
+
+
+def test_scan_reads_parquet_and_csv_files(tmp_path):
+    table = pa.table({"contact": ["zoe@example.com", "li@example.cn"] * 10, "amount": ["12.50", "3.10"] * 10})
+    pq.write_table(table, tmp_path / "t.parquet")
+    pacsv.write_csv(table, tmp_path / "t.csv")
+    for path in (tmp_path / "t.parquet", tmp_path / "t.csv"):
+        found = {f.column: f.entity for f in scanner.scan(str(path))}
+        assert found == {"contact": "email", "amount": None}
+
+
+def test_project_classification_has_no_drift(spark, warehouse):
+    assert scanner.check(spark) == []
+
+
+def test_an_unclassified_contact_email_column_fails_the_check(spark, warehouse):
+    spark.sql("drop table if exists raw.users_with_contact")
+    spark.sql("""create table raw.users_with_contact using parquet as
+                 select *, email as contact_email from raw.users""")
+    try:
+        problems = scanner.check(spark, relations={"app.users": "raw.users_with_contact"})
+    finally:
+        spark.sql("drop table if exists raw.users_with_contact")
+    assert [(p.column, "email" in p.message) for p in problems] == [("contact_email", True)]
+    assert "_app__sources.yml" in problems[0].message
+
+
+def test_propose_shows_a_yaml_diff_for_a_source(spark, warehouse):
+    diff = scanner.propose(spark, "app.users")
+    assert diff.startswith("---") or diff == ""
+    assert "pii: email" not in [line[1:].strip() for line in diff.splitlines() if line.startswith("+")]

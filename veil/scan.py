@@ -1,0 +1,179 @@
+"""`veil scan`: classify every column of catalog tables or Parquet/CSV files, check the project's
+classification for drift, and propose YAML `meta` for a source.
+
+Sampling runs in Spark for catalog tables (one pass, then a few thousand rows reach Python); files are read
+with Arrow.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from veil.classify import Finding, classify_column
+from veil.detectors import DIRECT
+from veil.errors import VeilError
+from veil.settings import PROJECT_ROOT
+
+DEFAULT_SAMPLE = 2_000
+
+
+def _sample_spark(spark, relation: str, rows: int) -> dict[str, list]:
+    from pyspark.sql import functions as F
+
+    df = spark.table(relation)
+    total = df.count()
+    if total > rows:
+        df = df.sample(fraction=min(1.0, 2.0 * rows / total), seed=17)
+    df = df.select([F.col(f"`{c}`").cast("string").alias(c) for c in df.columns]).limit(rows)
+    data = df.collect()
+    return {c: [r[i] for r in data] for i, c in enumerate(df.columns)}
+
+
+def _sample_file(path: Path, rows: int) -> dict[str, list]:
+    import pyarrow.csv as pacsv
+    import pyarrow.dataset as ds
+
+    if path.suffix.lower() == ".csv":
+        table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(strings_can_be_null=True))
+    else:
+        dataset = ds.dataset(path, format="parquet", partitioning="hive")
+        n = dataset.count_rows()
+        step = max(1, n // rows)
+        table = dataset.take(list(range(0, n, step))[:rows])
+    return {c: [None if v is None else str(v) for v in table.column(c).to_pylist()] for c in table.column_names}
+
+
+def scan(target: str, spark=None, rows: int = DEFAULT_SAMPLE) -> list[Finding]:
+    """Findings for every column of a catalog table (`schema.table`) or a Parquet/CSV file or folder."""
+    path = Path(target)
+    if path.exists():
+        sample = _sample_file(path, rows)
+    else:
+        if spark is None:
+            from veil.spark import get_spark
+
+            spark = get_spark()
+        if not spark.catalog.tableExists(target):
+            raise VeilError(f"{target!r} is neither a file nor a table in the Spark catalog")
+        sample = _sample_spark(spark, target, rows)
+    return [classify_column(column, values) for column, values in sample.items()]
+
+
+def format_table(target: str, findings: list[Finding]) -> str:
+    lines = [f"{target}", f"  {'column':<24}{'class':<20}{'entity':<22}{'conf':>5}  evidence"]
+    for f in findings:
+        ev = f.evidence
+        signals = []
+        if ev.get("name_hint"):
+            signals.append("name")
+        if "value_match_share" in ev:
+            signals.append(f"values {ev['value_match_share']:.0%}")
+        if "values_with_pii_share" in ev:
+            signals.append(f"PII in {ev['values_with_pii_share']:.1%} of texts: {','.join(ev['span_entities'])}")
+        lines.append(f"  {f.column:<24}{f.privacy:<20}{f.entity or '-':<22}{f.confidence:>5.2f}  {'; '.join(signals)}")
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------- the project's classification
+
+
+def _manifest() -> dict:
+    path = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_ROOT / "target")) / "manifest.json"
+    if not path.exists():
+        raise VeilError(f"{path} not found: run `veil dbt parse` (or build) first")
+    return json.loads(path.read_text())
+
+
+def _meta(column: dict) -> dict:
+    return {**(column.get("meta") or {}), **((column.get("config") or {}).get("meta") or {})}
+
+
+@dataclass
+class Problem:
+    relation: str
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.relation}.{self.column}: {self.message}"
+
+
+def check(spark, relations: dict[str, str] | None = None, rows: int = DEFAULT_SAMPLE) -> list[Problem]:
+    """Drift check. Fails on: a source column that looks like personal data but is not declared, any declared
+    source or model column without `privacy`, a built model column missing from its YAML, and a direct
+    identifier found in an exported mart. `relations` can point a source at another table (tests)."""
+    manifest = _manifest()
+    relations = relations or {}
+    problems: list[Problem] = []
+    for source in manifest["sources"].values():
+        key = f"{source['source_name']}.{source['name']}"
+        relation = relations.get(key, f"{source['schema']}.{source['identifier'] or source['name']}")
+        declared = source["columns"]
+        problems += [Problem(relation, c, "declared without config.meta.privacy")
+                     for c, col in declared.items() if not _meta(col).get("privacy")]
+        if not spark.catalog.tableExists(relation):
+            continue
+        new = [c for c in spark.table(relation).columns if c not in declared]
+        if new:
+            sample = _sample_spark(spark, relation, rows)
+            for column in new:
+                finding = classify_column(column, sample[column])
+                if finding.entity:
+                    problems.append(Problem(relation, column, (
+                        f"looks like {finding.entity} ({finding.privacy}, confidence {finding.confidence:.2f}) "
+                        f"but is not classified in {source['original_file_path']}; "
+                        f"`veil scan {key} --propose` shows the YAML to add")))
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model" or node["config"].get("materialized") == "ephemeral":
+            continue
+        relation = f"{node['schema']}.{node['alias'] or node['name']}"
+        declared = node["columns"]
+        problems += [Problem(relation, c, "declared without config.meta.privacy")
+                     for c, col in declared.items() if not _meta(col).get("privacy")]
+        if not spark.catalog.tableExists(relation):
+            continue
+        problems += [Problem(relation, c, f"has no classification in {node['patch_path'] or node['original_file_path']}")
+                     for c in spark.table(relation).columns if c not in declared]
+        if (node["config"].get("meta") or {}).get("export"):
+            for finding in scan(relation, spark, rows):
+                if finding.privacy == DIRECT:
+                    problems.append(Problem(relation, finding.column,
+                                            f"exported mart holds a direct identifier ({finding.entity})"))
+    return problems
+
+
+def propose(spark, source_key: str, rows: int = DEFAULT_SAMPLE) -> str:
+    """A unified diff from the source's declared column meta to the scanner's proposal."""
+    manifest = _manifest()
+    source = next((s for s in manifest["sources"].values()
+                   if f"{s['source_name']}.{s['name']}" == source_key), None)
+    if source is None:
+        raise VeilError(f"no source {source_key!r}; sources are " + ", ".join(
+            sorted(f"{s['source_name']}.{s['name']}" for s in manifest["sources"].values())))
+    relation = f"{source['schema']}.{source['identifier'] or source['name']}"
+    findings = {f.column: f for f in scan(relation, spark, rows)}
+
+    def render(meta_of) -> list[str]:
+        out = []
+        for column in findings:
+            meta = meta_of(column)
+            body = ", ".join(f"{k}: {v}" for k, v in meta.items()) if meta else ""
+            out.append(f"  - name: {column}\n")
+            out.append(f"    config: {{meta: {{{body}}}}}\n")
+        return out
+
+    def current(column: str) -> dict:
+        meta = _meta(source["columns"].get(column, {}))
+        return {k: meta[k] for k in ("privacy", "pii") if k in meta}
+
+    def proposed(column: str) -> dict:
+        f = findings[column]
+        return {"privacy": f.privacy, **({"pii": f.entity} if f.entity else {})}
+
+    return "".join(difflib.unified_diff(render(current), render(proposed),
+                                        fromfile=f"{source['original_file_path']} ({source_key}, declared)",
+                                        tofile=f"{source_key} (proposed by veil scan)"))
