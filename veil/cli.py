@@ -68,6 +68,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
         diff = scanner.propose(spark, args.target, rows=args.sample)
         print(diff or f"{args.target}: the declared classification matches the scan")
         return 0
+    if args.write:
+        count = scanner.write_findings(spark, scanner.scan_sources(spark, rows=args.sample))
+        print(f"wrote {count} column findings to {scanner.FINDINGS_TABLE} (dbt model privacy.pii_inventory reads it)")
+        return 0
     targets = [args.target] if args.target else [
         f"{r.namespace}.{r.tableName}" for schema in ("raw", "marts")
         for r in spark.sql(f"show tables in {schema}").collect()]
@@ -118,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="fail on unclassified PII-looking source columns, unclassified model columns, "
                            "or direct identifiers in exported marts")
     scan.add_argument("--propose", action="store_true", help="show the YAML meta diff for source TARGET")
+    scan.add_argument("--write", action="store_true",
+                      help="scan every dbt source and store the findings for privacy.pii_inventory")
     scan.set_defaults(func=cmd_scan)
 
     run = sub.add_parser("run", help="generate, dbt build on Spark, export to PostgreSQL, print a summary")

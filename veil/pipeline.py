@@ -53,6 +53,15 @@ def _target(args: list[str]) -> str:
     return os.environ.get("VEIL_TARGET", "spark")
 
 
+def scan_raw_sources(spark) -> int:
+    """Detect personal data in every source and store the findings for privacy.pii_inventory."""
+    from veil.scan import scan_sources, write_findings
+
+    if not run_dbt(["parse"], spark=spark):  # the scan reads the sources from the manifest
+        return 0
+    return write_findings(spark, scan_sources(spark))
+
+
 def run_pipeline(users: int, events: int, seed: int = 42, workers: int = 2) -> int:
     """The main job: generate → dbt build on Spark → export to PostgreSQL → a short summary."""
     from veil.export import export_marts
@@ -64,6 +73,9 @@ def run_pipeline(users: int, events: int, seed: int = 42, workers: int = 2) -> i
     summary = generate(users=users, events=events, seed=seed, workers=workers, progress=True)
     stages["generate"] = time.perf_counter() - t
     spark = get_spark()
+    t = time.perf_counter()
+    scan_raw_sources(spark)
+    stages["scan sources"] = time.perf_counter() - t
     t = time.perf_counter()
     ok = run_dbt(["build"], spark=spark)
     stages["dbt build"] = time.perf_counter() - t

@@ -78,6 +78,30 @@ def format_table(target: str, findings: list[Finding]) -> str:
     return "\n".join(lines)
 
 
+FINDINGS_TABLE = "scan.column_findings"
+
+
+def write_findings(spark, results: dict[str, list[Finding]]) -> int:
+    """Replace scan.column_findings (read by the dbt model privacy.pii_inventory) with these results."""
+    import datetime as dt
+
+    rows = [(relation, f.column, f.privacy, f.entity, float(f.confidence), json.dumps(f.evidence, default=str),
+             dt.datetime.now(dt.UTC).replace(tzinfo=None))
+            for relation, findings in results.items() for f in findings]
+    schema = ("relation string, column_name string, detected_privacy string, detected_entity string, "
+              "confidence double, evidence string, scanned_at timestamp")
+    spark.sql("create database if not exists scan")
+    spark.sql(f"drop table if exists {FINDINGS_TABLE}")
+    spark.createDataFrame(rows, schema).write.format("parquet").saveAsTable(FINDINGS_TABLE)
+    return len(rows)
+
+
+def scan_sources(spark, rows: int = DEFAULT_SAMPLE) -> dict[str, list[Finding]]:
+    """Findings for every dbt source table that exists in the catalog."""
+    relations = sorted({f"{s['schema']}.{s['identifier'] or s['name']}" for s in _manifest()["sources"].values()})
+    return {r: scan(r, spark, rows) for r in relations if spark.catalog.tableExists(r)}
+
+
 # ----------------------------------------------------------------- the project's classification
 
 

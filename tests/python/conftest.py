@@ -71,10 +71,11 @@ def warehouse(spark, pg_url):
     """Generate a small dataset, `dbt build` it on Spark, export the marts to PostgreSQL."""
     from veil.export import export_marts
     from veil.generate import generate
-    from veil.pipeline import run_dbt
+    from veil.pipeline import run_dbt, scan_raw_sources
 
     summary = generate(users=E2E_USERS, events=E2E_EVENTS, seed=E2E_SEED, workers=1,
                        dirty_rate=E2E_DIRTY_RATE, spark=spark)
+    scan_raw_sources(spark)
     assert run_dbt(["build"], spark=spark), "dbt build failed: see .pytest-warehouse/logs/dbt.log"
     exported = export_marts(spark, pg_url)
     return {"summary": summary, "exported": exported}

@@ -51,3 +51,13 @@ def test_propose_shows_a_yaml_diff_for_a_source(spark, warehouse):
     diff = scanner.propose(spark, "app.users")
     assert diff.startswith("---") or diff == ""
     assert "pii: email" not in [line[1:].strip() for line in diff.splitlines() if line.startswith("+")]
+
+
+def test_pii_inventory_shows_declared_and_detected_side_by_side(spark, warehouse):
+    rows = {(r.resource_name, r.column_name): r for r in spark.sql(
+        "select * from privacy.pii_inventory where resource_type = 'source'").collect()}
+    email = rows[("users", "email")]
+    assert (email.privacy_class, email.detected_entity) == ("direct_identifier", "email")
+    assert email.detection_confidence > 0.9
+    assert rows[("events", "event_id")].detected_entity is None
+    assert rows[("events", "event_id")].detected_privacy == "non_sensitive"
