@@ -1,6 +1,6 @@
 {#- Date of birth -> age band ('<18', '18-24', '25-34', ... '65+') as of `as_of` (default: today). -#}
 {% macro age_band(dob, as_of=none) -%}
-    {%- set years = veil.age_years(dob, as_of) -%}
+    {%- set years = adapter.dispatch('age_years', 'veil')(dob, as_of) -%}
     case
         when {{ dob }} is null then null
         when {{ years }} < 18 then '<18'
@@ -13,8 +13,9 @@
     end
 {%- endmacro %}
 
+{#- Whole years of age as an integer. -#}
 {% macro age_years(dob, as_of=none) -%}
-    {{ return(adapter.dispatch('age_years', 'veil')(dob, as_of)) }}
+    cast({{ adapter.dispatch('age_years', 'veil')(dob, as_of) }} as int)
 {%- endmacro %}
 
 {% macro default__age_years(dob, as_of=none) -%}

@@ -14,22 +14,33 @@
                 ~ " needs config.meta.privacy and config.meta.transform in its sources YAML") }}
         {%- endif -%}
         {%- set name = adapter.quote(column.name) if column.name in ('user', 'order') else column.name -%}
-        {%- set output = meta.get('output', column.name ~ ('_masked' if transform.startswith('mask_') else '')) -%}
-        {%- if transform == 'keep' -%}
-            {%- do outputs.append(name ~ ' as ' ~ output) -%}
-        {%- elif transform == 'drop' -%}
-        {%- elif transform in veil.privacy_transforms() -%}
-            {%- do outputs.append(veil[transform](name) ~ ' as ' ~ output) -%}
-        {%- else -%}
-            {{ exceptions.raise_compiler_error(
-                "unknown transform '" ~ transform ~ "' for " ~ table_name ~ "." ~ column.name
-                ~ "; one of keep, drop, " ~ veil.privacy_transforms() | join(', ')) }}
-        {%- endif -%}
+        {#- a column may declare several transforms, each with its output: transform: [a, b], output: [x, y] -#}
+        {%- set transforms = transform if transform is not string else [transform] -%}
+        {%- set declared_outputs = meta.get('output') -%}
+        {%- for one in transforms -%}
+            {%- if declared_outputs is none -%}
+                {%- set output = column.name ~ ('_masked' if one.startswith('mask_') else '') -%}
+            {%- elif declared_outputs is string -%}
+                {%- set output = declared_outputs -%}
+            {%- else -%}
+                {%- set output = declared_outputs[loop.index0] -%}
+            {%- endif -%}
+            {%- if one == 'keep' -%}
+                {%- do outputs.append(name ~ ' as ' ~ output) -%}
+            {%- elif one == 'drop' -%}
+            {%- elif one in veil.privacy_transforms() -%}
+                {%- do outputs.append(veil[one](name) ~ ' as ' ~ output) -%}
+            {%- else -%}
+                {{ exceptions.raise_compiler_error(
+                    "unknown transform '" ~ one ~ "' for " ~ table_name ~ "." ~ column.name
+                    ~ "; one of keep, drop, " ~ veil.privacy_transforms() | join(', ')) }}
+            {%- endif -%}
+        {%- endfor -%}
     {%- endfor -%}
     {{ return(outputs | join(',\n    ')) }}
 {%- endmacro %}
 
 {% macro privacy_transforms() -%}
-    {{ return(['pseudonymize', 'mask_email', 'mask_phone', 'truncate_ip', 'age_band', 'redact_free_text',
-               'redact_url', 'browser_family']) }}
+    {{ return(['pseudonymize', 'mask_email', 'mask_phone', 'truncate_ip', 'age_band', 'age_years',
+               'redact_free_text', 'redact_url', 'browser_family']) }}
 {%- endmacro %}

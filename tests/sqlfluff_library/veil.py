@@ -44,3 +44,16 @@ def text_type():
 
 def run_timestamp():
     return "current_timestamp()"
+
+
+def choose_generalization(relation, sensitive_column, k=None, l=None):
+    return {"levels": {"age": "exact", "geography": "city", "signup_date": "day", "gender": "exact"},
+            "suppressed": 0, "total": 0, "loss": 0.0}
+
+
+def generalize(hierarchy, level):
+    return f"cast({hierarchy} as string)"
+
+
+def dp_bounded_aggregate(*args, **kwargs):
+    return "select 'g' as group_key, 1 as users"
