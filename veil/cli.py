@@ -86,6 +86,21 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    from veil.dp import RELEASES, release
+    from veil.export import connect
+    from veil.spark import get_spark
+
+    spark = get_spark()
+    names = args.names or list(RELEASES)
+    with connect() as conn:
+        for name in names:
+            r = release(spark, conn, name, args.epsilon, args.dataset, args.analyst)
+            print(f"released analytics.dp_{name}: {r['groups_released']} of {r['groups_in']} groups, "
+                  f"epsilon={r['epsilon']:g}, delta={r['delta']:g}, noise scale {r['noise_scale']:g}")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from veil.pipeline import run_pipeline
 
@@ -125,6 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--write", action="store_true",
                       help="scan every dbt source and store the findings for privacy.pii_inventory")
     scan.set_defaults(func=cmd_scan)
+
+    rel = sub.add_parser("release", help="differentially private releases to PostgreSQL (budget ledger enforced)")
+    rel.add_argument("names", nargs="*", help="releases (default: all)")
+    rel.add_argument("--epsilon", type=float, default=1.0, help="epsilon per release")
+    rel.add_argument("--dataset", default="demo")
+    rel.add_argument("--analyst", default=__import__("os").environ.get("USER", "analyst"))
+    rel.set_defaults(func=cmd_release)
 
     run = sub.add_parser("run", help="generate, dbt build on Spark, export to PostgreSQL, print a summary")
     run.add_argument("--users", type=int, default=100_000)

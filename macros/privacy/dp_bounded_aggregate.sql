@@ -8,7 +8,7 @@
     for the bias report; never released). -#}
 {% macro dp_bounded_aggregate(relation, group_by, row_id, max_groups, max_rows_per_group=1, value=none,
                               lower=0, upper=none) -%}
-    {%- set salt = invocation_id -%}
+    {%- set salt = var('dp_salt', invocation_id) -%}
     {%- set clamped = '1' if value is none else 'least(greatest(' ~ value ~ ', ' ~ lower ~ '), ' ~ upper ~ ')' -%}
 with
 

@@ -1,0 +1,111 @@
+"""k-anonymity / l-diversity tests on crafted data, and differential privacy: noise, bounding, budget."""
+
+from __future__ import annotations
+
+import statistics
+
+import psycopg
+import pytest
+
+from veil import dp
+from veil.pipeline import invoke_dbt
+
+
+def _rows(sql: str, *extra: str) -> list:
+    result = invoke_dbt(["show", "--inline", sql, "--limit", "-1", "--output", "json", "--log-format", "json",
+                         *extra])
+    assert result.success
+    return [tuple(r) for r in result.result.results[0].agate_table.rows]
+
+
+@pytest.fixture(scope="module")
+def crafted(spark):
+    spark.sql("create database if not exists crafted")
+    spark.sql("drop table if exists crafted.release")
+    # class (30-39, FR) has 2 rows (< k=5); class (40-49, DE) has 6 rows but a single spend band (< l=2)
+    rows = [("30-39", "FR", "low")] * 2 + [("40-49", "DE", "high")] * 6 + \
+           [("20-29", "US", "low")] * 3 + [("20-29", "US", "high")] * 3
+    spark.createDataFrame(rows, "age_group string, geography string, spend_band string") \
+        .write.format("parquet").saveAsTable("crafted.release")
+    yield "crafted.release"
+    spark.sql("drop table if exists crafted.release")
+
+
+def test_k_anonymity_test_fails_on_a_crafted_violation(warehouse, crafted):
+    violations = _rows("{{ veil.test_k_anonymity('" + crafted + "', ['age_group', 'geography'], k=5) }}")
+    assert [(v[0], v[1], v[2]) for v in violations] == [("30-39", "FR", 2)]
+
+
+def test_l_diversity_test_fails_on_a_crafted_violation(warehouse, crafted):
+    violations = _rows("{{ veil.test_l_diversity('" + crafted + "', ['age_group', 'geography'], 'spend_band', l=2) }}")
+    assert sorted((v[0], v[1]) for v in violations) == [("30-39", "FR"), ("40-49", "DE")]
+
+
+def test_released_extract_passes_k_and_l(warehouse):
+    assert _rows("{{ veil.test_k_anonymity(ref('rpt_users_k_anonymous'), "
+                 "['age_group', 'geography', 'signup_period', 'gender']) }}") == []
+    report = _rows("select suppressed_share, information_loss from {{ ref('rpt_k_anonymity_report') }}")
+    assert report and report[0][0] <= 0.05 and 0 <= report[0][1] <= 1
+
+
+def test_discrete_laplace_noise_has_the_mechanisms_mean_and_variance():
+    scale, n = 4.0, 40_000
+    noise = dp.discrete_laplace(scale)([0] * n)
+    assert all(isinstance(x, int) for x in noise[:10])
+    q = __import__("math").exp(-1 / scale)
+    variance = 2 * q / (1 - q) ** 2  # discrete Laplace (two-sided geometric)
+    assert abs(statistics.fmean(noise)) < 5 * (variance / n) ** 0.5
+    assert statistics.pvariance(noise) == pytest.approx(variance, rel=0.06)
+    inside = sum(abs(x) <= dp.interval_halfwidth(scale) for x in noise) / n
+    assert inside >= 0.94
+
+
+def test_a_user_with_10000_events_moves_a_bounded_count_by_at_most_its_bound(spark, warehouse):
+    for table in ("crafted.light", "crafted.heavy"):
+        spark.sql(f"drop table if exists {table}")
+    base = spark.sql("select user_key, event_id, page_url from marts.fct_events where event_type = 'page_view'")
+    heavy = spark.range(10_000).selectExpr(
+        "'heavy-user' as user_key", "id + 9000000000 as event_id",
+        "concat('https://shop.example.com/product/P', cast(id % 300 as string)) as page_url")
+    base.write.format("parquet").saveAsTable("crafted.light")
+    base.unionByName(heavy).write.format("parquet").saveAsTable("crafted.heavy")
+    sql = ("select group_key, users, total from ({{ veil.dp_bounded_aggregate('{rel}', 'page_url', 'event_id', "
+           "max_groups=10, max_rows_per_group=3, value='1', lower=0, upper=1) }}) as bounded")
+    same_salt = ("--vars", "{dp_salt: neighbours}")  # the same mechanism on both neighbouring datasets
+    without = {r[0]: r[2] for r in _rows(sql.replace("{rel}", "crafted.light"), *same_salt)}
+    with_heavy = {r[0]: r[2] for r in _rows(sql.replace("{rel}", "crafted.heavy"), *same_salt)}
+    moved = sum(abs(with_heavy.get(g, 0) - without.get(g, 0)) for g in set(with_heavy) | set(without))
+    assert 0 < moved <= 10 * 3  # max_groups x max_rows_per_group, out of 10,000 events
+    for table in ("crafted.light", "crafted.heavy"):
+        spark.sql(f"drop table if exists {table}")
+
+
+def test_release_writes_noisy_rows_with_epsilon_and_intervals(spark, warehouse, pg_url):
+    with psycopg.connect(pg_url) as conn:
+        conn.execute(f"drop schema if exists {dp.LEDGER_SCHEMA} cascade")
+        conn.commit()
+        summary = dp.release(spark, conn, "funnel_steps", 1.0, "test", "ana")
+        rows = conn.execute("select step, value, ci_low, ci_high, epsilon, noise_scale "
+                            "from analytics.dp_funnel_steps").fetchall()
+    exact = {r.group_key: r.users for r in spark.table("privacy.dp_funnel_steps").collect()}
+    assert summary["groups_released"] == 3 and {r[0] for r in rows} == set(exact)
+    for step, value, low, high, epsilon, scale in rows:
+        assert epsilon == 1.0 and scale == 3.0  # 3 steps per user, each counted once
+        assert low <= value <= high
+        assert abs(value - exact[step]) <= 60  # |noise| > 60 has probability ~2e-9 at scale 3
+
+
+def test_an_over_budget_release_is_refused_and_releases_nothing(spark, warehouse, pg_url, monkeypatch):
+    monkeypatch.setenv("VEIL_DP_BUDGET", "1.5")
+    with psycopg.connect(pg_url) as conn:
+        conn.execute(f"drop schema if exists {dp.LEDGER_SCHEMA} cascade")
+        conn.execute("drop table if exists analytics.dp_revenue_by_country")
+        conn.commit()
+        dp.release(spark, conn, "retention_matrix", 1.0, "test", "bob")
+        with pytest.raises(dp.BudgetExceeded, match="0.5 of 1.5 left"):
+            dp.release(spark, conn, "revenue_by_country", 1.0, "test", "bob")
+        assert conn.execute("select to_regclass('analytics.dp_revenue_by_country')").fetchone()[0] is None
+        ledger = conn.execute(f"select release, status from {dp.LEDGER_SCHEMA}.ledger "
+                              "where analyst = 'bob'").fetchall()
+        assert ledger == [("retention_matrix", "released")]
+        dp.release(spark, conn, "revenue_by_country", 0.5, "test", "bob")  # exactly the rest still fits
