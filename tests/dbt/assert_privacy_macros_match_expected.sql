@@ -15,6 +15,8 @@
     ('redact_free_text', "contact zoe.obrien@example.com now", "contact <EMAIL> now"),
     ('redact_free_text', "call me +49 151 2345678 please", "call me <PHONE> please"),
     ('redact_free_text', "red shoes size 42", "red shoes size 42"),
+    ('redact_free_text', "my ip 203.0.113.7 and card 4111 1111 1111 1111", "my ip <IP_ADDRESS> and card <CREDIT_CARD>"),
+    ('redact_free_text', "Zoë O'Brien 李 +86 138 0013 8000", "Zoë O'Brien 李 <PHONE>"),
     ('redact_url', "https://shop.example.com/search?q=zoe%40example.com#top", "https://shop.example.com/search"),
     ('browser_family', "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0", "Edge"),
     ('browser_family', "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1", "Safari"),
