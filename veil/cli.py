@@ -101,6 +101,23 @@ def cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from veil.audit import verify
+    from veil.export import connect
+
+    with connect() as conn:
+        if args.action == "show":
+            for row in conn.execute("select seq, recorded_at, actor, action, details from audit.trail "
+                                    "order by seq desc limit %s", (args.limit,)).fetchall()[::-1]:
+                print(*row, sep="  ")
+            return 0
+        checked, breaks = verify(conn)
+    for b in breaks:
+        print(f"BROKEN {b}")
+    print(f"audit trail: {checked} rows checked, {'intact' if not breaks else f'{len(breaks)} break(s)'}")
+    return 1 if breaks else 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from veil.pipeline import run_pipeline
 
@@ -147,6 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
     rel.add_argument("--dataset", default="demo")
     rel.add_argument("--analyst", default=__import__("os").environ.get("USER", "analyst"))
     rel.set_defaults(func=cmd_release)
+
+    aud = sub.add_parser("audit", help="the hash-chained audit trail: verify it, or show recent events")
+    aud.add_argument("action", choices=["verify", "show"])
+    aud.add_argument("--limit", type=int, default=20)
+    aud.set_defaults(func=cmd_audit)
 
     run = sub.add_parser("run", help="generate, dbt build on Spark, export to PostgreSQL, print a summary")
     run.add_argument("--users", type=int, default=100_000)

@@ -161,5 +161,9 @@ def release(spark, conn, name: str, epsilon: float, dataset: str, analyst: str,
         conn.execute(f"update {LEDGER_SCHEMA}.ledger set status = 'aborted' where id = %s", (entry,))
         conn.commit()
         raise
-    return {"release": name, "groups_in": len(rows), "groups_released": len(released), "epsilon": epsilon,
-            "delta": used_delta, "noise_scale": scale}
+    summary = {"release": name, "groups_in": len(rows), "groups_released": len(released), "epsilon": epsilon,
+               "delta": used_delta, "noise_scale": scale}
+    from veil.audit import record
+
+    record(conn, "dp_release", {**summary, "dataset": dataset, "analyst": analyst, "ledger_entry": entry})
+    return summary

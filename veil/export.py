@@ -118,7 +118,10 @@ def export_marts(spark, url: str | None = None) -> dict[str, int]:
     """Export every `meta.export` model; returns rows per table."""
     nodes = exported_models()
     report = {}
+    from veil.audit import record
+
     with connect(url) as conn:
         for node in nodes:
             report[node["alias"] or node["name"]] = export_table(spark, conn, node)
+        record(conn, "export", {"schema": SCHEMA, "rows": report})
     return report

@@ -44,7 +44,19 @@ def invoke_dbt(args: list[str], spark=None):
     result = dbtRunner().invoke([*args, "--project-dir", str(PROJECT_ROOT)])
     if result.exception is not None:
         raise result.exception
+    if args and args[0] in ("build", "run", "test", "snapshot", "seed"):
+        _audit_dbt(args, result)
     return result
+
+
+def _audit_dbt(args: list[str], result) -> None:
+    """Every dbt invocation that changes or checks data is recorded (status counts, never row values)."""
+    from collections import Counter
+
+    from veil.audit import record_event
+
+    statuses = Counter(str(r.status) for r in (getattr(result.result, "results", None) or []))
+    record_event("dbt_invocation", {"args": args, "success": bool(result.success), "nodes": dict(statuses)})
 
 
 def _target(args: list[str]) -> str:
@@ -59,7 +71,13 @@ def scan_raw_sources(spark) -> int:
 
     if not run_dbt(["parse"], spark=spark):  # the scan reads the sources from the manifest
         return 0
-    return write_findings(spark, scan_sources(spark))
+    findings = scan_sources(spark)
+    count = write_findings(spark, findings)
+    from veil.audit import record_event
+
+    record_event("scan", {"relations": sorted(findings), "columns": count,
+                          "personal_data_columns": sum(1 for fs in findings.values() for f in fs if f.entity)})
+    return count
 
 
 def run_pipeline(users: int, events: int, seed: int = 42, workers: int = 2) -> int:

@@ -198,3 +198,25 @@ def test_docs_generate_and_the_key_is_written_nowhere(spark, warehouse, home, ps
     assert scanned > 100
     compiled = [p for p in (target / "compiled").rglob("*.sql") if p.is_file()]
     assert any("${spark.veil.pseudonym_key}" in p.read_text() for p in compiled)
+
+
+def test_tables_shared_with_third_parties_hold_no_opted_out_user(spark, warehouse):
+    from veil.scan import _manifest
+
+    shared = [n for n in _manifest()["nodes"].values()
+              if n["resource_type"] == "model" and (n["config"].get("meta") or {}).get("shared_with_third_parties")]
+    assert [n["name"] for n in shared] == ["rpt_partner_audience"]
+    salt = "partner-audience-v1"
+    leaked = _count(spark, f"""
+        select count(*) from marts.rpt_partner_audience a
+        join marts.dim_users u on a.audience_id = md5(concat('{salt}|', u.user_key))
+        where u.user_key in (
+            select user_key from staging.stg_app__consents where source in ('ccpa_opt_out', 'gpc')
+            union select user_key from intermediate.int_events_validated where gpc
+            union select user_key from intermediate.int_consent_periods
+                  where valid_to is null and not has_sale_or_share_consent)""")
+    assert leaked == 0
+    assert _count(spark, "select count(*) from marts.rpt_partner_audience") > 0
+    opted_out = _count(spark, "select count(distinct user_key) from staging.stg_app__consents "
+                              "where source in ('ccpa_opt_out', 'gpc')")
+    assert opted_out > 0  # the exclusion has something to exclude on this data

@@ -1,0 +1,100 @@
+"""Append-only, hash-chained audit trail in PostgreSQL (`audit.trail`).
+
+Each row's hash covers its sequence number, time, actor, action, details and the previous row's hash, so
+editing or deleting a row breaks the chain from that row on; `veil audit verify` recomputes it and names the
+first broken row. A trigger refuses UPDATE and DELETE; a superuser who disables it is still caught by verify.
+Details must not hold personal data: they are checked for PII spans before they are written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+from dataclasses import dataclass
+
+from veil.errors import VeilError
+from veil.text_pii import find_spans
+
+GENESIS = "0" * 64
+
+
+def ensure_trail(conn) -> None:
+    with conn.transaction():
+        conn.execute("create schema if not exists audit")
+        conn.execute("""create table if not exists audit.trail (
+            seq bigint primary key, recorded_at text not null, actor text not null, action text not null,
+            details jsonb not null, prev_hash text not null, row_hash text not null)""")
+        conn.execute("""create or replace function audit.refuse_change() returns trigger language plpgsql as $$
+            begin raise exception 'audit.trail is append-only'; end $$""")
+        conn.execute("drop trigger if exists trail_append_only on audit.trail")
+        conn.execute("""create trigger trail_append_only before update or delete or truncate on audit.trail
+            for each statement execute function audit.refuse_change()""")
+
+
+def _digest(seq: int, recorded_at: str, actor: str, action: str, details: dict, prev_hash: str) -> str:
+    canonical = json.dumps(details, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    payload = "|".join([prev_hash, str(seq), recorded_at, actor, action, canonical])
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _check_no_personal_data(details: dict) -> None:
+    for key, value in details.items():
+        text = json.dumps(value, ensure_ascii=False, default=str)
+        spans = find_spans(text)
+        if spans:
+            raise VeilError(f"audit detail {key!r} looks like it holds personal data "
+                            f"({spans[0].entity}, {spans[0].end - spans[0].start} characters); record counts, "
+                            "table names or pseudonyms instead")
+
+
+def record(conn, action: str, details: dict, actor: str | None = None) -> int:
+    """Append one event; returns its sequence number."""
+    _check_no_personal_data(details)
+    actor = actor or getpass.getuser()
+    ensure_trail(conn)
+    with conn.transaction():
+        conn.execute("lock table audit.trail in exclusive mode")
+        last = conn.execute("select seq, row_hash from audit.trail order by seq desc limit 1").fetchone()
+        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        recorded_at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+        row_hash = _digest(seq, recorded_at, actor, action, details, prev)
+        conn.execute("insert into audit.trail values (%s, %s, %s, %s, %s, %s, %s)",
+                     (seq, recorded_at, actor, action, json.dumps(details, default=str), prev, row_hash))
+    return seq
+
+
+def record_event(action: str, details: dict) -> None:
+    """Record on the configured PostgreSQL (VEIL_POSTGRES_URL)."""
+    from veil.export import connect
+
+    with connect() as conn:
+        record(conn, action, details)
+
+
+@dataclass
+class Break:
+    seq: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"row {self.seq}: {self.reason}"
+
+
+def verify(conn) -> tuple[int, list[Break]]:
+    """Recompute the chain; returns (rows checked, breaks)."""
+    ensure_trail(conn)
+    rows = conn.execute("select seq, recorded_at, actor, action, details, prev_hash, row_hash "
+                        "from audit.trail order by seq").fetchall()
+    breaks: list[Break] = []
+    expected_prev, expected_seq = GENESIS, 1
+    for seq, recorded_at, actor, action, details, prev_hash, row_hash in rows:
+        if seq != expected_seq:
+            breaks.append(Break(seq, f"sequence gap: rows {expected_seq}..{seq - 1} are missing (deleted)"))
+        if prev_hash != expected_prev:
+            breaks.append(Break(seq, "previous-hash link broken (an earlier row was changed or deleted)"))
+        if _digest(seq, recorded_at, actor, action, details, prev_hash) != row_hash:
+            breaks.append(Break(seq, "content does not match its hash (the row was edited)"))
+        expected_prev, expected_seq = row_hash, seq + 1
+    return len(rows), breaks
