@@ -118,6 +118,18 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 1 if breaks else 0
 
 
+def cmd_erase(args: argparse.Namespace) -> int:
+    from veil.erase import erase
+    from veil.spark import get_spark
+
+    receipt = erase(get_spark(), args.subject)
+    for store in receipt["stores"]:
+        print(f"  {store['store']:<52}{store['rows_removed']:>8} removed   now {store['result']}")
+    print(f"erasure {receipt['request_id']}: {'every store verified at 0' if receipt['all_zero'] else 'NOT CLEAN'}"
+          f" in {receipt['seconds']} s; receipt in receipts/erasure-{receipt['request_id']}.json")
+    return 0 if receipt["all_zero"] else 1
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from veil.pipeline import run_pipeline
 
@@ -169,6 +181,10 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("action", choices=["verify", "show"])
     aud.add_argument("--limit", type=int, default=20)
     aud.set_defaults(func=cmd_audit)
+
+    era = sub.add_parser("erase", help="right to be forgotten: every store, with a verified receipt")
+    era.add_argument("--subject", required=True, help="user_id or e-mail address")
+    era.set_defaults(func=cmd_erase)
 
     run = sub.add_parser("run", help="generate, dbt build on Spark, export to PostgreSQL, print a summary")
     run.add_argument("--users", type=int, default=100_000)

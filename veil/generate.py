@@ -43,6 +43,10 @@ def generate(users: int, events: int, seed: int = 42, workers: int = 2, dirty_ra
     t = time.perf_counter()
     if "thread" in started:
         started["thread"].join()
-    register_tables(spark or started.get("spark") or get_spark(), raw_dir)
+    session = spark or started.get("spark") or get_spark()
+    register_tables(session, raw_dir)
+    from veil.erase import ensure_ledger
+
+    ensure_ledger(session)
     summary.register_seconds = time.perf_counter() - t
     return summary

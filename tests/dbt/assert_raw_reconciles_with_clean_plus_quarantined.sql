@@ -1,4 +1,4 @@
--- Nothing is lost: for every raw table, raw rows = clean rows + quarantined rows.
+-- Nothing is lost: for every raw table, raw rows = clean + quarantined + erased (erasure ledger) rows.
 {%- set checks = [
     ('users', ref('stg_app__users')),
     ('consents', ref('stg_app__consents')),
@@ -20,11 +20,17 @@ counts as (
         (
             select count(*) from {{ ref('quarantine') }}
             where source_table = '{{ source_table }}'
-        ) as quarantined_rows
+        ) as quarantined_rows,
+        (
+            select count(*) from {{ source('app', source_table) }}
+            where {{ veil.pseudonymize('user_id') }} in (
+                select erased.user_key from {{ source('compliance', 'erasure_ledger') }} as erased
+            )
+        ) as erased_rows
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 
 )
 
 select * from counts
-where raw_rows != clean_rows + quarantined_rows
+where raw_rows != clean_rows + quarantined_rows + erased_rows

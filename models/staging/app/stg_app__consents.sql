@@ -1,4 +1,5 @@
 -- Consent decisions with the user pseudonymized; invalid rows carry a quarantine_reason.
+-- Subjects in the erasure ledger are removed here, so a reload of old raw data cannot bring them back.
 with
 
 source as (
@@ -18,3 +19,7 @@ final as (
 )
 
 select * from final
+where not exists (
+    select 1 from {{ source('compliance', 'erasure_ledger') }} as erased
+    where erased.user_key = final.user_key
+)

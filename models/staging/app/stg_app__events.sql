@@ -2,6 +2,7 @@
 -- query strings, as the sources YAML declares. Row-level validation here; cross-row checks (unknown user,
 -- duplicate event_id) happen in int_events_validated.
 
+-- Subjects in the erasure ledger are removed here, so a reload of old raw data cannot bring them back.
 with
 
 source as (
@@ -21,3 +22,7 @@ final as (
 )
 
 select * from final
+where not exists (
+    select 1 from {{ source('compliance', 'erasure_ledger') }} as erased
+    where erased.user_key = final.user_key
+)

@@ -1,5 +1,6 @@
 -- Users with personal data pseudonymized, masked or generalized as the sources YAML declares.
 -- Rows failing validation keep a quarantine_reason and are routed to privacy.quarantine downstream.
+-- Subjects in the erasure ledger are removed here, so a reload of old raw data cannot bring them back.
 with
 
 source as (
@@ -19,3 +20,7 @@ final as (
 )
 
 select * from final
+where not exists (
+    select 1 from {{ source('compliance', 'erasure_ledger') }} as erased
+    where erased.user_key = final.user_key
+)
