@@ -28,11 +28,18 @@ def main() -> int:
         rows = [r.asDict() for r in spark.table(f"privacy.{spec.model}").collect()]
         released, scale = noisy_release(rows, spec, args.epsilon, DEFAULT_DELTA)
         by_key = {"|".join(r[c] for c in spec.group_columns): r["value"] for r in released}
-        exact_col = "exact_users" if spec.statistic == "users" else "exact_total"
+        def bounded(r):
+            return r["total"] / max(r["users"], 1) if spec.statistic == "mean" else r[spec.statistic]
+
+        def exact(r):
+            if spec.statistic == "mean":
+                return r["exact_total"] / max(r["exact_users"], 1)
+            return r["exact_users" if spec.statistic == "users" else "exact_total"]
+
         big = [r for r in rows if r["exact_users"] >= args.min_users and r["group_key"] in by_key]
-        noise_err = [abs(by_key[r["group_key"]] - r[spec.statistic]) / max(r[spec.statistic], 1) for r in big]
-        total_err = [abs(by_key[r["group_key"]] - r[exact_col]) / max(r[exact_col], 1) for r in big]
-        bias = [(r[spec.statistic] - r[exact_col]) / max(r[exact_col], 1) for r in big]
+        noise_err = [abs(by_key[r["group_key"]] - bounded(r)) / max(bounded(r), 1) for r in big]
+        total_err = [abs(by_key[r["group_key"]] - exact(r)) / max(exact(r), 1) for r in big]
+        bias = [(bounded(r) - exact(r)) / max(exact(r), 1) for r in big]
         med = (lambda xs: f"{statistics.median(xs):.2%}" if xs else "-")
         print(f"{name:<32}{len(rows):>8}{1 - len(released) / max(len(rows), 1):>9.1%}{scale:>8g}{len(big):>9}"
               f"{med(noise_err):>15}{med(total_err):>15}{med(bias):>10}")

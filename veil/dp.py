@@ -31,7 +31,7 @@ class BudgetExceeded(VeilError):
 class Release:
     name: str
     model: str  # privacy.<model>, built by dbt with veil.dp_bounded_aggregate
-    statistic: str  # 'users' (distinct users per group) or 'total' (clamped sum per group)
+    statistic: str  # 'users' (distinct users per group), 'total' (clamped sum) or 'mean' (total / users)
     group_columns: tuple[str, ...]  # names for the parts of group_key ('a|b')
     threshold: bool = True  # partition selection: the group domain is not public
 
@@ -42,6 +42,7 @@ RELEASES: dict[str, Release] = {r.name: r for r in (
     Release("funnel_steps", "dp_funnel_steps", "users", ("step",), threshold=False),
     Release("retention_matrix", "dp_retention_matrix", "users", ("cohort_month", "months_since_signup")),
     Release("revenue_by_country", "dp_revenue_by_country", "total", ("country",)),
+    Release("mean_revenue_per_buyer_by_country", "dp_revenue_by_country", "mean", ("country",)),
 )}
 
 
@@ -104,10 +105,30 @@ def interval_halfwidth(scale: float, confidence: float = 0.95) -> float:
     return scale * math.log(1 / (1 - confidence))
 
 
+def noisy_mean(rows: list[dict], release: Release, epsilon: float, delta: float) -> tuple[list[dict], float]:
+    """Mean = noisy clamped sum / noisy user count, each with epsilon/2 (basic composition); the interval
+    combines the two 95% intervals (so it covers with >= 90%, conservatively widened)."""
+    sums, sum_scale = noisy_release(rows, Release(release.name, release.model, "total", release.group_columns,
+                                                  release.threshold), epsilon / 2, delta)
+    counts, count_scale = noisy_release(rows, Release(release.name, release.model, "users", release.group_columns,
+                                                      release.threshold), epsilon / 2, delta)
+    by_group = {tuple(c[k] for k in release.group_columns): c for c in counts}
+    out = []
+    for s in sums:
+        c = by_group.get(tuple(s[k] for k in release.group_columns))
+        if not c or c["value"] <= 0:
+            continue
+        out.append({**{k: s[k] for k in release.group_columns}, "value": round(s["value"] / c["value"]),
+                    "ci_low": s["ci_low"] / max(c["ci_high"], 1), "ci_high": s["ci_high"] / max(c["ci_low"], 1)})
+    return out, sum_scale
+
+
 def noisy_release(rows: list[dict], release: Release, epsilon: float, delta: float) -> tuple[list[dict], float]:
     """Noise the bounded aggregates; returns the released rows and the noise scale."""
     if not rows:
         return [], 0.0
+    if release.statistic == "mean":
+        return noisy_mean(rows, release, epsilon, delta)
     max_groups, max_rows = int(rows[0]["max_groups"]), int(rows[0]["max_rows_per_group"])
     magnitude = max(abs(rows[0]["lower_bound"]), abs(rows[0]["upper_bound"]))
     per_group = 1 if release.statistic == "users" else max_rows * magnitude

@@ -109,3 +109,14 @@ def test_an_over_budget_release_is_refused_and_releases_nothing(spark, warehouse
                               "where analyst = 'bob'").fetchall()
         assert ledger == [("retention_matrix", "released")]
         dp.release(spark, conn, "revenue_by_country", 0.5, "test", "bob")  # exactly the rest still fits
+
+
+def test_mean_is_noisy_sum_over_noisy_count_within_its_interval():
+    rows = [{"group_key": "FR", "users": 5000, "total": 5000 * 120.0, "max_groups": 1, "max_rows_per_group": 5,
+             "lower_bound": 0.0, "upper_bound": 500.0, "exact_users": 5000, "exact_total": 6.1e5}]
+    spec = dp.RELEASES["mean_revenue_per_buyer_by_country"]
+    released, scale = dp.noisy_release(rows, spec, 1.0, dp.DEFAULT_DELTA)
+    (row,) = released
+    assert scale == 2 * 5 * 500  # sensitivity 2,500 at epsilon/2
+    assert row["ci_low"] <= row["value"] <= row["ci_high"]
+    assert abs(row["value"] - 120) < 0.1 * 120
