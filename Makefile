@@ -41,6 +41,7 @@ test: install lint
 	$(WITH_KEY) $(BIN)/pytest -q
 
 lint:
+	$(BIN)/ruff check veil generator bench tests/python --select F,E9
 	$(BIN)/sqlfluff lint models snapshots tests/dbt macros --processes 1
 
 ## the lineage site: dbt docs on the Spark catalog

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import time
 
@@ -54,7 +55,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     from veil import scan as scanner
 
     spark = None
-    if args.check or args.propose or not (args.target and __import__("os").path.exists(args.target)):
+    if args.check or args.propose or not (args.target and os.path.exists(args.target)):
         from veil.spark import get_spark
 
         spark = get_spark()
@@ -174,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     rel.add_argument("names", nargs="*", help="releases (default: all)")
     rel.add_argument("--epsilon", type=float, default=1.0, help="epsilon per release")
     rel.add_argument("--dataset", default="demo")
-    rel.add_argument("--analyst", default=__import__("os").environ.get("USER", "analyst"))
+    rel.add_argument("--analyst", default=os.environ.get("USER", "analyst"))
     rel.set_defaults(func=cmd_release)
 
     aud = sub.add_parser("audit", help="the hash-chained audit trail: verify it, or show recent events")
