@@ -46,7 +46,9 @@ def pg_url() -> str:
     import psycopg
 
     try:
-        psycopg.connect(TEST_POSTGRES_URL, connect_timeout=3).close()
+        # the postgres dbt target's on-run-start creates pgcrypto; `dbt show` runs no hooks, so do it here too
+        with psycopg.connect(TEST_POSTGRES_URL, connect_timeout=3, autocommit=True) as conn:
+            conn.execute("create extension if not exists pgcrypto")
     except psycopg.OperationalError:
         pytest.skip(f"PostgreSQL does not answer at {TEST_POSTGRES_URL}: start it "
                     "(pg_ctlcluster 15 main start) or set VEIL_TEST_POSTGRES_URL")
