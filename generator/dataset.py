@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -56,21 +57,28 @@ class Chunk:
     users: pa.Table
     consents: pa.Table
     events: pa.Table
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Generation time per table in this worker (users includes the locale pools on a worker's first chunk)."""
 
 
 def generate_chunk(cfg: DatasetConfig, chunk: int) -> Chunk:
     rng = np.random.default_rng(np.random.SeedSequence(cfg.seed, spawn_key=(chunk,)))
     u0, n_users, _, n_events = cfg.chunk_bounds(chunk)
+    t0 = time.perf_counter()
     users = generate_users(rng, u0 + 1, n_users, cfg.start_epoch, cfg.end_epoch, cfg.seed)
+    t1 = time.perf_counter()
     events = generate_events(rng, users, n_events, first_event_id=chunk * 10**10 + 1,
                              first_session_id=chunk * 10**9 + 1, window_end=cfg.end_epoch)
+    t2 = time.perf_counter()
     consents = generate_consents(rng, users, first_consent_id=chunk * 10**8 + 1)
+    t3 = time.perf_counter()
     cols = dict(users.columns)
     cols["last_login_at"] = pa.array(events.last_login_at * 1_000_000, pa.timestamp("us", tz="UTC"))
     cols["lifetime_value"] = pc.round(pa.array(events.lifetime_value_usd), 2)
     user_table = pa.table({name: cols[name] for name in USER_COLUMNS})
-    return Chunk(
-        users=corrupt_users(rng, user_table, cfg.dirty_rate),
-        consents=consents,
-        events=corrupt_events(rng, events.table, cfg.dirty_rate),
-    )
+    user_table = corrupt_users(rng, user_table, cfg.dirty_rate)
+    t4 = time.perf_counter()
+    event_table = corrupt_events(rng, events.table, cfg.dirty_rate)
+    t5 = time.perf_counter()
+    return Chunk(users=user_table, consents=consents, events=event_table,
+                 seconds={"users": t1 - t0 + t4 - t3, "events": t2 - t1 + t5 - t4, "consents": t3 - t2})

@@ -43,7 +43,7 @@ def corrupt_events(rng: np.random.Generator, events: pa.Table, rate: float) -> p
         return events
     idx = _pick(rng, events.num_rows, rate, exclude_first=True)
     kind = rng.integers(0, len(EVENT_DEFECTS), len(idx))
-    cols = {name: events.column(name).combine_chunks() for name in events.column_names}
+    cols = {name: events.column(name).combine_chunks() for name in ("user_id", "event_type", "event_ts")}
 
     i = idx[kind == 0]
     cols["user_id"] = _set(cols["user_id"], i, pa.nulls(len(i), pa.int64()))
@@ -57,9 +57,13 @@ def corrupt_events(rng: np.random.Generator, events: pa.Table, rate: float) -> p
     # duplicate: a whole earlier clean row delivered twice (at-least-once delivery); copying only rows
     # that are not corrupted themselves keeps one quarantined row per corrupted row
     i = idx[kind == 4]
-    out = pa.table(cols)
+    out = events
+    for name, column in cols.items():
+        out = out.set_column(out.schema.get_field_index(name), name, column)
     if len(i):
-        untouched = np.setdiff1d(np.arange(out.num_rows), idx)  # row 0 is never picked
+        clean = np.ones(out.num_rows, dtype=bool)
+        clean[idx] = False
+        untouched = np.flatnonzero(clean)  # sorted; row 0 is never picked
         before = np.searchsorted(untouched, i) - 1
         src = untouched[np.maximum(before - rng.integers(0, 50, len(i)), 0)]
         take_idx = np.arange(out.num_rows)

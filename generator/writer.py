@@ -27,16 +27,21 @@ class Summary:
     bytes: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TABLES, 0))
     seconds: float = 0.0
     register_seconds: float = 0.0
+    worker_seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(TABLES, 0.0))
+    """Generate + write time per table, summed over workers (they run in parallel, so this exceeds wall time)."""
 
 
-def _write_chunk(cfg: DatasetConfig, chunk: int, out: Path) -> tuple[dict[str, int], dict[str, int]]:
+def _write_chunk(cfg: DatasetConfig, chunk: int, out: Path) -> tuple[dict[str, int], dict[str, int], dict[str, float]]:
     data = generate_chunk(cfg, chunk)
-    rows, size = {}, {}
+    rows, size, seconds = {}, {}, dict(data.seconds)
     name = f"part-{chunk:05d}.parquet"
     for table in ("users", "consents"):
+        t = time.perf_counter()
         path = out / table / name
         pq.write_table(getattr(data, table), path, **PARQUET_OPTIONS)
         rows[table], size[table] = getattr(data, table).num_rows, path.stat().st_size
+        seconds[table] += time.perf_counter() - t
+    t = time.perf_counter()
     events = data.events
     day = pc.cast(pc.cast(events.column("event_ts"), pa.timestamp("us")), pa.date32()).to_numpy().astype("int64")
     order = np.argsort(day, kind="stable")
@@ -55,7 +60,8 @@ def _write_chunk(cfg: DatasetConfig, chunk: int, out: Path) -> tuple[dict[str, i
         pq.write_table(events.slice(lo, hi - lo), folder / name, **PARQUET_OPTIONS)
         size["events"] += (folder / name).stat().st_size
     rows["events"] = events.num_rows
-    return rows, size
+    seconds["events"] += time.perf_counter() - t
+    return rows, size, seconds
 
 
 def write_dataset(cfg: DatasetConfig, raw_dir: Path, workers: int = 1, progress=None, on_started=None) -> Summary:
@@ -71,10 +77,11 @@ def write_dataset(cfg: DatasetConfig, raw_dir: Path, workers: int = 1, progress=
     summary = Summary()
 
     def collect(result):
-        rows, size = result
+        rows, size, seconds = result
         for t in TABLES:
             summary.rows[t] += rows[t]
             summary.bytes[t] += size[t]
+            summary.worker_seconds[t] += seconds[t]
         if progress:
             progress(rows)
 
