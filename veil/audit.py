@@ -65,12 +65,26 @@ def record(conn, action: str, details: dict, actor: str | None = None) -> int:
     return seq
 
 
-def record_event(action: str, details: dict) -> None:
-    """Record on the configured PostgreSQL (VEIL_POSTGRES_URL)."""
+def record_event(action: str, details: dict) -> str:
+    """Record on the configured PostgreSQL (VEIL_POSTGRES_URL); returns the new head as `seq:row_hash`."""
     from veil.export import connect
 
     with connect() as conn:
-        record(conn, action, details)
+        seq = record(conn, action, details)
+        return head(conn, seq)
+
+
+def head(conn, seq: int | None = None) -> str:
+    """`seq:row_hash` of the latest row (or of row seq): a witness to keep outside the database.
+
+    A chain can only be checked against what it claims about itself; deleting its newest rows leaves a
+    shorter chain that still verifies. A head kept elsewhere (a receipt, a ticket, CI logs) closes that gap:
+    `veil audit verify --head SEQ:HASH` fails if that row is gone or changed.
+    """
+    ensure_trail(conn)
+    row = conn.execute("select seq, row_hash from audit.trail where seq = coalesce(%s, (select max(seq) "
+                       "from audit.trail))", (seq,)).fetchone()
+    return f"{row[0]}:{row[1]}" if row else f"0:{GENESIS}"
 
 
 @dataclass
@@ -82,8 +96,9 @@ class Break:
         return f"row {self.seq}: {self.reason}"
 
 
-def verify(conn) -> tuple[int, list[Break]]:
-    """Recompute the chain; returns (rows checked, breaks)."""
+def verify(conn, witnessed_head: str | None = None) -> tuple[int, list[Break]]:
+    """Recompute the chain; returns (rows checked, breaks). With a witnessed `seq:hash`, that row must still
+    be in the chain, unchanged."""
     ensure_trail(conn)
     rows = conn.execute("select seq, recorded_at, actor, action, details, prev_hash, row_hash "
                         "from audit.trail order by seq").fetchall()
@@ -97,4 +112,11 @@ def verify(conn) -> tuple[int, list[Break]]:
         if _digest(seq, recorded_at, actor, action, details, prev_hash) != row_hash:
             breaks.append(Break(seq, "content does not match its hash (the row was edited)"))
         expected_prev, expected_seq = row_hash, seq + 1
+    if witnessed_head:
+        seq_text, _, hash_ = witnessed_head.partition(":")
+        found = {seq: row_hash for seq, *_, row_hash in rows}
+        if int(seq_text) not in found:
+            breaks.append(Break(int(seq_text), "the witnessed head is missing: the newest rows were deleted"))
+        elif found[int(seq_text)] != hash_:
+            breaks.append(Break(int(seq_text), "the witnessed head's hash differs: the chain was rewritten"))
     return len(rows), breaks

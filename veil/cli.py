@@ -103,16 +103,19 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from veil.audit import verify
+    from veil.audit import head, verify
     from veil.export import connect
 
     with connect() as conn:
+        if args.action == "head":
+            print(head(conn))
+            return 0
         if args.action == "show":
             for row in conn.execute("select seq, recorded_at, actor, action, details from audit.trail "
                                     "order by seq desc limit %s", (args.limit,)).fetchall()[::-1]:
                 print(*row, sep="  ")
             return 0
-        checked, breaks = verify(conn)
+        checked, breaks = verify(conn, args.head)
     for b in breaks:
         print(f"BROKEN {b}")
     print(f"audit trail: {checked} rows checked, {'intact' if not breaks else f'{len(breaks)} break(s)'}")
@@ -129,6 +132,59 @@ def cmd_erase(args: argparse.Namespace) -> int:
     print(f"erasure {receipt['request_id']}: {'every store verified at 0' if receipt['all_zero'] else 'NOT CLEAN'}"
           f" in {receipt['seconds']} s; receipt in receipts/erasure-{receipt['request_id']}.json")
     return 0 if receipt["all_zero"] else 1
+
+
+def cmd_consent(args: argparse.Namespace) -> int:
+    from veil.consent import record_consent
+    from veil.spark import get_spark
+
+    spark = get_spark()
+    if args.opt_out:
+        purpose, status, source = "sale_or_share", "withdrawn", "ccpa_opt_out"
+    else:
+        purpose, status = (args.grant, "granted") if args.grant else (args.withdraw, "withdrawn")
+        source = args.source
+    decision = record_consent(spark, args.subject, purpose, status, source)
+    print(f"recorded consent {decision['consent_id']}: {purpose} {status} ({source}) for subject "
+          f"{decision['subject_pseudonym'][:12]}…")
+    if args.apply:
+        from veil.pipeline import rebuild_and_export
+
+        rebuild_and_export(spark)
+        print("applied: models rebuilt and marts re-exported")
+    else:
+        print("takes effect in the marts at the next `veil dbt build` (or pass --apply)")
+    return 0
+
+
+def cmd_access(args: argparse.Namespace) -> int:
+    from veil.access import access
+    from veil.spark import get_spark
+
+    summary = access(get_spark(), args.subject)
+    for store, rows in summary["rows"].items():
+        print(f"  {store:<52}{rows:>8} rows")
+    print(f"access request {summary['request_id']}: {sum(summary['rows'].values())} rows from "
+          f"{len(summary['rows'])} stores in {summary['seconds']} s; package in {summary['folder']}")
+    return 0
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    from veil.retention import purge, rules
+    from veil.spark import get_spark
+
+    if args.action == "show":
+        for rule in rules():
+            print(f"raw.{rule.table}: {rule.days} days on {rule.column} "
+                  f"(cutoff today: {rule.cutoff(dt.datetime.now(dt.UTC).date())})")
+        return 0
+    report = purge(get_spark(), as_of=args.as_of)
+    for store in report["stores"]:
+        removed = "" if store["rows_removed"] is None else f"{store['rows_removed']:>10,} removed"
+        print(f"  {store['store']:<48}{removed:>18}   older than {store['cutoff']}: now {store['result']}")
+    print(f"retention purge as of {report['as_of']}: "
+          f"{'every store verified at 0' if report['all_zero'] else 'NOT CLEAN'} in {report['seconds']} s")
+    return 0 if report["all_zero"] else 1
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -179,13 +235,34 @@ def build_parser() -> argparse.ArgumentParser:
     rel.set_defaults(func=cmd_release)
 
     aud = sub.add_parser("audit", help="the hash-chained audit trail: verify it, or show recent events")
-    aud.add_argument("action", choices=["verify", "show"])
+    aud.add_argument("action", choices=["verify", "show", "head"])
+    aud.add_argument("--head", help="verify also that this witnessed head (SEQ:HASH from `veil audit head` or a "
+                                    "receipt) is still in the chain, unchanged")
     aud.add_argument("--limit", type=int, default=20)
     aud.set_defaults(func=cmd_audit)
 
     era = sub.add_parser("erase", help="right to be forgotten: every store, with a verified receipt")
     era.add_argument("--subject", required=True, help="user_id or e-mail address")
     era.set_defaults(func=cmd_erase)
+
+    con = sub.add_parser("consent", help="record a consent decision for a subject (grant, withdraw, CCPA opt-out)")
+    con.add_argument("--subject", required=True, help="user_id or e-mail address")
+    what = con.add_mutually_exclusive_group(required=True)
+    what.add_argument("--grant", metavar="PURPOSE", help="grant consent for PURPOSE")
+    what.add_argument("--withdraw", metavar="PURPOSE", help="withdraw consent for PURPOSE")
+    what.add_argument("--opt-out", action="store_true", help="CCPA do not sell or share (withdraws sale_or_share)")
+    con.add_argument("--source", default="preference_center", help="preference_center (default), support, gpc")
+    con.add_argument("--apply", action="store_true", help="rebuild the models and re-export now")
+    con.set_defaults(func=cmd_consent)
+
+    acc = sub.add_parser("access", help="access request: everything held about a subject, as JSON and CSV")
+    acc.add_argument("--subject", required=True, help="user_id or e-mail address")
+    acc.set_defaults(func=cmd_access)
+
+    ret = sub.add_parser("retention", help="show the declared retention, or purge expired data everywhere")
+    ret.add_argument("action", choices=["show", "purge"])
+    ret.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="reference date (default today)")
+    ret.set_defaults(func=cmd_retention)
 
     run = sub.add_parser("run", help="generate, dbt build on Spark, export to PostgreSQL, print a summary")
     run.add_argument("--users", type=int, default=100_000)

@@ -14,54 +14,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import json
+import shutil
 import time
 import uuid
 from pathlib import Path
 
-import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from veil.errors import VeilError
+from veil.ledgers import CONSENT_CHANGES, ERASURES, ensure_all
 from veil.settings import settings
+from veil.subjects import partner_pseudonym, pseudonym, resolve_subject
 
-LEDGER = "compliance.erasure_ledger"
 SPARK_SCHEMAS = ("staging", "intermediate", "marts", "privacy", "history")
-
-
-def ledger_dir() -> Path:
-    return settings().home / "warehouse" / "compliance" / "erasure_ledger"
-
-
-def ensure_ledger(spark) -> None:
-    """Create the (empty) erasure ledger table if it does not exist yet."""
-    folder = ledger_dir()
-    if not any(folder.glob("*.parquet")):
-        folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(pa.table({"user_key": pa.array([], pa.string()), "request_id": pa.array([], pa.string()),
-                                 "requested_at": pa.array([], pa.timestamp("us", tz="UTC"))}),
-                       folder / "empty.parquet")
-    spark.sql("create database if not exists compliance")
-    spark.sql(f"create table if not exists {LEDGER} using parquet location '{folder}'")
-
-
-def pseudonym(user_id: int) -> str:
-    return hmac.new(settings().pseudonym_key().encode(), str(user_id).encode(), hashlib.sha256).hexdigest()
-
-
-def resolve_subject(subject: str) -> int:
-    """A user_id, or the user_id of the account with this e-mail address."""
-    if subject.isdigit():
-        return int(subject)
-    users = ds.dataset(settings().raw_dir / "users", format="parquet")
-    found = users.to_table(filter=ds.field("email") == subject, columns=["user_id"]).column("user_id").to_pylist()
-    if not found:
-        raise VeilError("no account with that e-mail address in raw.users (nothing to erase)")
-    return int(found[0])
 
 
 def _rewrite_without(folder: Path, user_id: int) -> int:
@@ -90,6 +57,16 @@ def _rewrite_without(folder: Path, user_id: int) -> int:
     return removed
 
 
+def _remove_access_packages(folder: Path, user_key: str) -> int:
+    """Delete earlier access packages about the subject (they hold a copy of their data); returns how many."""
+    removed = 0
+    for package in sorted(folder.glob("*/package.json")):
+        if json.loads(package.read_text()).get("subject", {}).get("pseudonym") == user_key:
+            shutil.rmtree(package.parent)
+            removed += 1
+    return removed
+
+
 def _spark_tables(spark) -> list[tuple[str, list[str]]]:
     out = []
     for schema in ("raw", *SPARK_SCHEMAS):
@@ -103,7 +80,7 @@ def _spark_tables(spark) -> list[tuple[str, list[str]]]:
     return out
 
 
-def _spark_condition(columns: list[str], user_id: int, user_key: str) -> str | None:
+def _spark_condition(columns: list[str], user_id: int | str, user_key: str) -> str | None:
     parts = []
     if "user_id" in columns:
         parts.append(f"user_id = {user_id}")
@@ -123,7 +100,7 @@ def erase(spark, subject: str, request_id: str | None = None) -> dict:
     user_id = resolve_subject(subject)
     user_key = pseudonym(user_id)
     cfg = settings()
-    ensure_ledger(spark)
+    ensure_all(spark)
 
     before = {}
     for relation, columns in _spark_tables(spark):
@@ -131,10 +108,9 @@ def erase(spark, subject: str, request_id: str | None = None) -> dict:
         if cond:
             before[relation] = spark.sql(f"select count(*) from {relation} where {cond}").collect()[0][0]
 
-    pq.write_table(pa.table({"user_key": [user_key], "request_id": [request_id],
-                             "requested_at": pa.array([dt.datetime.now(dt.UTC)], pa.timestamp("us", tz="UTC"))}),
-                   ledger_dir() / f"erasure-{request_id}.parquet")
-    spark.sql(f"refresh table {LEDGER}")
+    ERASURES.append(spark, {"user_key": [user_key], "request_id": [request_id],
+                            "requested_at": [dt.datetime.now(dt.UTC)]}, request_id)
+    consent_changes_removed = CONSENT_CHANGES.remove_subject(spark, user_key)
     for table in ("users", "consents", "events"):
         _rewrite_without(cfg.raw_dir / table, user_id)
         spark.sql(f"refresh table raw.{table}")
@@ -152,12 +128,14 @@ def erase(spark, subject: str, request_id: str | None = None) -> dict:
     export_marts(spark)
     stores = []
     with connect() as conn:
-        tables = conn.execute("""select table_schema || '.' || table_name from information_schema.columns
-                                 where column_name = 'user_key' and table_schema = 'analytics'""").fetchall()
-        for (relation,) in tables:
-            n = conn.execute(f"delete from {relation} where user_key = %s", (user_key,)).rowcount
+        tables = conn.execute("""select table_schema || '.' || table_name, column_name from information_schema.columns
+                                 where column_name in ('user_key', 'audience_id') and table_schema = 'analytics'
+                                 order by 1""").fetchall()
+        for relation, column in tables:
+            value = user_key if column == "user_key" else partner_pseudonym(user_key)
+            n = conn.execute(f"delete from {relation} where {column} = %s", (value,)).rowcount
             conn.commit()
-            query = f"select count(*) from {relation} where user_key = '{user_key}'"
+            query = f"select count(*) from {relation} where {column} = '{value}'"
             stores.append({"store": f"postgresql:{relation}", "rows_removed": n,
                            "verification": query, "result": conn.execute(query).fetchone()[0]})
 
@@ -165,19 +143,27 @@ def erase(spark, subject: str, request_id: str | None = None) -> dict:
         cond = _spark_condition(columns, user_id, user_key)
         if not cond:
             continue
-        shown = cond.replace(str(user_id), "<subject user_id>")
+        shown = _spark_condition(columns, "<subject user_id>", user_key)
         stores.append({"store": f"spark:{relation}", "rows_removed": before.get(relation, 0),
                        "verification": f"select count(*) from {relation} where {shown}",
                        "result": spark.sql(f"select count(*) from {relation} where {cond}").collect()[0][0]})
+    query = f"select count(*) from {CONSENT_CHANGES.table} where user_key = '{user_key}'"
+    stores.append({"store": f"spark:{CONSENT_CHANGES.table}", "rows_removed": consent_changes_removed,
+                   "verification": query, "result": spark.sql(query).collect()[0][0]})
+    packages = _remove_access_packages(cfg.home / "access_requests", user_key)
+    stores.append({"store": "files:access_requests/", "rows_removed": packages,
+                   "verification": "access packages whose subject pseudonym is the subject's",
+                   "result": _remove_access_packages(cfg.home / "access_requests", user_key)})
     stores.append({"store": "event stream (Kafka topic)", "rows_removed": 0,
                    "verification": "not deployed in this installation", "result": 0})
     receipt = {"request_id": request_id, "subject_pseudonym": user_key,
                "completed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                "seconds": round(time.perf_counter() - started, 1), "stores": stores,
                "all_zero": all(s["result"] == 0 for s in stores)}
+    receipt["audit_head"] = record_event("erasure", {
+        "request_id": request_id, "subject_pseudonym": user_key,
+        "rows_removed": sum(s["rows_removed"] for s in stores), "all_zero": receipt["all_zero"]})
     folder = cfg.home / "receipts"
     folder.mkdir(exist_ok=True)
     (folder / f"erasure-{request_id}.json").write_text(json.dumps(receipt, indent=2))
-    record_event("erasure", {"request_id": request_id, "subject_pseudonym": user_key,
-                             "rows_removed": sum(s["rows_removed"] for s in stores), "all_zero": receipt["all_zero"]})
     return receipt

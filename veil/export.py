@@ -8,17 +8,15 @@ then swap it in for the old one. Readers never see a half-loaded table; a failur
 from __future__ import annotations
 
 import io
-import json
-import os
 import re
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.dataset as ds
 
-from veil.errors import ExportError, ServiceUnavailable, VeilError
-from veil.settings import PROJECT_ROOT, settings
+from veil.errors import ExportError, ServiceUnavailable
+from veil.manifest import exported_models
+from veil.settings import settings
 
 SCHEMA = "analytics"
 BATCH_ROWS = 200_000
@@ -36,18 +34,6 @@ def postgres_type(spark_type: str) -> str:
     if t.startswith("decimal"):
         return t.replace("decimal", "numeric")
     raise ExportError(f"no PostgreSQL type for Spark type {spark_type!r}; add it to veil.export.postgres_type")
-
-
-def exported_models(manifest_path: Path | None = None) -> list[dict]:
-    """Models whose config.meta.export is true, from dbt's manifest (run `dbt build` first)."""
-    path = manifest_path or Path(os.environ.get("DBT_TARGET_PATH", PROJECT_ROOT / "target")) / "manifest.json"
-    if not path.exists():
-        raise VeilError(f"{path} not found: run `veil dbt build` (or `make run`) before exporting")
-    nodes = json.loads(path.read_text())["nodes"].values()
-    return sorted(
-        (n for n in nodes if n["resource_type"] == "model" and (n["config"].get("meta") or {}).get("export")),
-        key=lambda n: n["name"],
-    )
 
 
 def connect(url: str | None = None):

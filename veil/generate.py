@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 import time
 
@@ -30,9 +31,17 @@ def generate(users: int, events: int, seed: int = 42, workers: int = 2, dirty_ra
         bar = tqdm(total=users + events, unit="rows", unit_scale=True, desc="generate")
     started: dict = {}
 
+    def catalog():
+        """Where raw.* are registered: this process's SparkSession, or the Thrift server of the thrift target."""
+        if os.environ.get("VEIL_TARGET") == "spark_thrift":
+            from veil.thrift import ThriftSQL
+
+            return ThriftSQL()
+        return get_spark()
+
     def start_spark() -> None:  # the JVM starts in a thread while the workers generate
         if spark is None:
-            thread = threading.Thread(target=lambda: started.update(spark=get_spark()), daemon=True)
+            thread = threading.Thread(target=lambda: started.update(spark=catalog()), daemon=True)
             thread.start()
             started["thread"] = thread
 
@@ -43,10 +52,10 @@ def generate(users: int, events: int, seed: int = 42, workers: int = 2, dirty_ra
     t = time.perf_counter()
     if "thread" in started:
         started["thread"].join()
-    session = spark or started.get("spark") or get_spark()
+    session = spark or started.get("spark") or catalog()
     register_tables(session, raw_dir)
-    from veil.erase import ensure_ledger
+    from veil.ledgers import ensure_all
 
-    ensure_ledger(session)
+    ensure_all(session)
     summary.register_seconds = time.perf_counter() - t
     return summary

@@ -49,6 +49,16 @@ def invoke_dbt(args: list[str], spark=None):
     return result
 
 
+def rebuild_and_export(spark) -> dict[str, int]:
+    """`dbt build` then export every mart: how a compliance change (consent, retention) reaches every store."""
+    from veil.errors import VeilError
+    from veil.export import export_marts
+
+    if not run_dbt(["build"], spark=spark):
+        raise VeilError("dbt build failed: see logs/dbt.log; PostgreSQL keeps the previous export")
+    return export_marts(spark)
+
+
 def _audit_dbt(args: list[str], result) -> None:
     """Every dbt invocation that changes or checks data is recorded (status counts, never row values)."""
     from collections import Counter

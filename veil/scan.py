@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from veil.classify import Finding, classify_column
 from veil.detectors import DIRECT
 from veil.errors import VeilError
-from veil.settings import PROJECT_ROOT
+from veil.manifest import column_meta, load_manifest
 
 DEFAULT_SAMPLE = 2_000
 
@@ -98,22 +97,11 @@ def write_findings(spark, results: dict[str, list[Finding]]) -> int:
 
 def scan_sources(spark, rows: int = DEFAULT_SAMPLE) -> dict[str, list[Finding]]:
     """Findings for every dbt source table that exists in the catalog."""
-    relations = sorted({f"{s['schema']}.{s['identifier'] or s['name']}" for s in _manifest()["sources"].values()})
+    relations = sorted({f"{s['schema']}.{s['identifier'] or s['name']}" for s in load_manifest()["sources"].values()})
     return {r: scan(r, spark, rows) for r in relations if spark.catalog.tableExists(r)}
 
 
 # ----------------------------------------------------------------- the project's classification
-
-
-def _manifest() -> dict:
-    path = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_ROOT / "target")) / "manifest.json"
-    if not path.exists():
-        raise VeilError(f"{path} not found: run `veil dbt parse` (or build) first")
-    return json.loads(path.read_text())
-
-
-def _meta(column: dict) -> dict:
-    return {**(column.get("meta") or {}), **((column.get("config") or {}).get("meta") or {})}
 
 
 @dataclass
@@ -130,7 +118,7 @@ def check(spark, relations: dict[str, str] | None = None, rows: int = DEFAULT_SA
     """Drift check. Fails on: a source column that looks like personal data but is not declared, any declared
     source or model column without `privacy`, a built model column missing from its YAML, and a direct
     identifier found in an exported mart. `relations` can point a source at another table (tests)."""
-    manifest = _manifest()
+    manifest = load_manifest()
     relations = relations or {}
     problems: list[Problem] = []
     for source in manifest["sources"].values():
@@ -138,7 +126,7 @@ def check(spark, relations: dict[str, str] | None = None, rows: int = DEFAULT_SA
         relation = relations.get(key, f"{source['schema']}.{source['identifier'] or source['name']}")
         declared = source["columns"]
         problems += [Problem(relation, c, "declared without config.meta.privacy")
-                     for c, col in declared.items() if not _meta(col).get("privacy")]
+                     for c, col in declared.items() if not column_meta(col).get("privacy")]
         if not spark.catalog.tableExists(relation):
             continue
         new = [c for c in spark.table(relation).columns if c not in declared]
@@ -157,7 +145,7 @@ def check(spark, relations: dict[str, str] | None = None, rows: int = DEFAULT_SA
         relation = f"{node['schema']}.{node['alias'] or node['name']}"
         declared = node["columns"]
         problems += [Problem(relation, c, "declared without config.meta.privacy")
-                     for c, col in declared.items() if not _meta(col).get("privacy")]
+                     for c, col in declared.items() if not column_meta(col).get("privacy")]
         if not spark.catalog.tableExists(relation):
             continue
         problems += [Problem(relation, c, f"has no classification in {node['patch_path'] or node['original_file_path']}")
@@ -172,7 +160,7 @@ def check(spark, relations: dict[str, str] | None = None, rows: int = DEFAULT_SA
 
 def propose(spark, source_key: str, rows: int = DEFAULT_SAMPLE) -> str:
     """A unified diff from the source's declared column meta to the scanner's proposal."""
-    manifest = _manifest()
+    manifest = load_manifest()
     source = next((s for s in manifest["sources"].values()
                    if f"{s['source_name']}.{s['name']}" == source_key), None)
     if source is None:
@@ -191,7 +179,7 @@ def propose(spark, source_key: str, rows: int = DEFAULT_SAMPLE) -> str:
         return out
 
     def current(column: str) -> dict:
-        meta = _meta(source["columns"].get(column, {}))
+        meta = column_meta(source["columns"].get(column, {}))
         return {k: meta[k] for k in ("privacy", "pii") if k in meta}
 
     def proposed(column: str) -> dict:

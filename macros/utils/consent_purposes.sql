@@ -1,6 +1,11 @@
-{#- The purposes users consent to, one column per purpose in the consent models. -#}
+{#- The purposes users consent to (vars.purposes with legal_basis consent), one column each in the consent
+    models. -#}
 {% macro consent_purposes() -%}
-    {{ return(['analytics', 'marketing', 'personalization', 'sale_or_share']) }}
+    {%- set names = [] -%}
+    {%- for name, purpose in var('purposes').items() if purpose.legal_basis == 'consent' -%}
+        {%- do names.append(name) -%}
+    {%- endfor -%}
+    {{ return(names) }}
 {%- endmacro %}
 
 {#- A mart's row filter for the purpose its YAML declares (config.meta.purpose): only events whose consent

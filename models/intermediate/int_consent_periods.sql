@@ -4,8 +4,7 @@ with
 
 consents as (
 
-    select * from {{ ref('stg_app__consents') }}
-    where quarantine_reason is null
+    select * from {{ ref('int_consent_decisions') }}
 
 ),
 

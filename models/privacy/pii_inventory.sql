@@ -1,7 +1,7 @@
 -- Every column of every source and model: its declared classification (YAML config.meta) next to what
 -- `veil scan` detected in the data (scan.column_findings, when a scan has run; empty otherwise).
 {%- set findings = adapter.get_relation(database=none, schema='scan', identifier='column_findings')
-    if execute else none %}
+    if execute and adapter.check_schema_exists(target.database, 'scan') else none %}
 
 with
 

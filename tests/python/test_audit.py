@@ -50,6 +50,18 @@ def test_a_deleted_row_is_named(conn):
     assert {b.seq for b in breaks} == {3} and any("missing" in b.reason for b in breaks)
 
 
+def test_deleting_the_newest_rows_is_caught_by_a_witnessed_head(conn):
+    for i in range(5):
+        audit.record(conn, "consent_change", {"n": i}, actor="ci")
+    witnessed = audit.head(conn)
+    assert witnessed.startswith("5:")
+    assert audit.verify(conn, witnessed) == (5, [])
+    _bypass_trigger(conn, "delete from audit.trail where seq >= 4")
+    assert audit.verify(conn) == (3, [])  # a shorter chain still verifies on its own ...
+    _, breaks = audit.verify(conn, witnessed)  # ... but not against the head kept elsewhere
+    assert [(b.seq, "deleted" in b.reason) for b in breaks] == [(5, True)]
+
+
 def test_personal_data_is_refused_in_details(conn):
     with pytest.raises(VeilError, match="personal data") as info:
         audit.record(conn, "access", {"subject": "zoe.obrien@example.com"}, actor="ci")

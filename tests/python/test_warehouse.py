@@ -12,6 +12,7 @@ import pyarrow.dataset as ds
 import pytest
 
 from conftest import E2E_DIRTY_RATE, E2E_EVENTS, E2E_USERS
+from veil.manifest import exported_models
 from veil.pipeline import invoke_dbt, run_dbt
 
 pytestmark = pytest.mark.e2e
@@ -122,7 +123,8 @@ def test_no_raw_personal_data_in_postgres_analytics(spark, warehouse, pg):
 
 
 def test_export_row_counts_and_types_match_spark(spark, warehouse, pg):
-    from veil.export import exported_models, postgres_type
+    from veil.export import postgres_type
+    from veil.manifest import exported_models
 
     exported = warehouse["exported"]
     assert {"dim_users", "fct_events", "fct_sessions", "rpt_active_users", "rpt_funnel_conversion",
@@ -144,7 +146,7 @@ def test_interrupted_export_keeps_the_previous_table(spark, warehouse, pg, monke
     import veil.export as export
 
     before = pg.execute("select count(*) from analytics.rpt_revenue").fetchone()[0]
-    node = next(n for n in export.exported_models() if n["name"] == "rpt_revenue")
+    node = next(n for n in exported_models() if n["name"] == "rpt_revenue")
     real = export._csv_batches
 
     def interrupted(location, columns):
@@ -201,22 +203,24 @@ def test_docs_generate_and_the_key_is_written_nowhere(spark, warehouse, home, ps
 
 
 def test_tables_shared_with_third_parties_hold_no_opted_out_user(spark, warehouse):
-    from veil.scan import _manifest
+    from veil.manifest import load_manifest
 
-    shared = [n for n in _manifest()["nodes"].values()
+    shared = [n for n in load_manifest()["nodes"].values()
               if n["resource_type"] == "model" and (n["config"].get("meta") or {}).get("shared_with_third_parties")]
     assert [n["name"] for n in shared] == ["rpt_partner_audience"]
-    salt = "partner-audience-v1"
+    from veil.manifest import project_vars
+
+    salt = project_vars()["partner_audience_salt"]
     leaked = _count(spark, f"""
         select count(*) from marts.rpt_partner_audience a
         join marts.dim_users u on a.audience_id = md5(concat('{salt}|', u.user_key))
         where u.user_key in (
-            select user_key from staging.stg_app__consents where source in ('ccpa_opt_out', 'gpc')
+            select user_key from intermediate.int_consent_decisions where source in ('ccpa_opt_out', 'gpc')
             union select user_key from intermediate.int_events_validated where gpc
             union select user_key from intermediate.int_consent_periods
                   where valid_to is null and not has_sale_or_share_consent)""")
     assert leaked == 0
     assert _count(spark, "select count(*) from marts.rpt_partner_audience") > 0
-    opted_out = _count(spark, "select count(distinct user_key) from staging.stg_app__consents "
+    opted_out = _count(spark, "select count(distinct user_key) from intermediate.int_consent_decisions "
                               "where source in ('ccpa_opt_out', 'gpc')")
     assert opted_out > 0  # the exclusion has something to exclude on this data

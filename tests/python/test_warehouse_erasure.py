@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import E2E_DIRTY_RATE, E2E_EVENTS, E2E_SEED, E2E_USERS
-from veil.erase import erase, pseudonym
+from veil.erase import erase
+from veil.subjects import pseudonym
 
 pytestmark = pytest.mark.e2e
 

@@ -22,6 +22,10 @@ def pii_inventory_rows():
     return "select 'model' as resource_type, 'x' as column_name"
 
 
+def records_of_processing_rows():
+    return "select 'source' as resource_type, 'raw.users' as relation_name"
+
+
 def sql_string(value):
     return "'" + str(value).replace("'", "''") + "'"
 

@@ -1,0 +1,46 @@
+{#- GDPR Art. 30 records of processing, from the YAML: one `select` of literals per source table and per
+    model that declares a purpose, with the legal basis (vars.purposes), the personal-data categories of
+    its columns, recipients and retention. -#}
+{% macro records_of_processing_rows() -%}
+    {%- set rows = [] -%}
+    {%- if execute -%}
+        {%- set declared = var('purposes') -%}
+        {%- for node in (graph.sources.values() | list) + (graph.nodes.values() | list) -%}
+            {%- set meta = {} -%}
+            {%- do meta.update(node.get('source_meta') or {}) -%}
+            {%- do meta.update(node.get('meta') or {}) -%}
+            {%- do meta.update((node.get('config') or {}).get('meta') or {}) -%}
+            {%- if node.resource_type in ('source', 'model') and node.package_name == project_name
+                  and meta.get('purpose') in declared -%}
+                {%- set categories = [] -%}
+                {%- for column in node.columns.values() -%}
+                    {%- set entity = veil.column_meta(column).get('pii') -%}
+                    {%- if entity and entity not in categories -%}{%- do categories.append(entity) -%}{%- endif -%}
+                {%- endfor -%}
+                {%- set retention = meta.get('retention') or (
+                    (meta.get('retention_days') ~ ' days') if meta.get('retention_days') else 'not declared') -%}
+                {%- set purpose = declared[meta.purpose] -%}
+                {%- do rows.append([node.resource_type, node.schema ~ '.' ~ (node.get('alias') or node.name),
+                    meta.purpose, purpose.legal_basis, purpose.description | trim,
+                    categories | sort | join(', '), (meta.get('recipients') or ['internal analysts']) | join(', '),
+                    retention, meta.get('shared_with_third_parties', false)]) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- if not rows -%}
+        {%- do rows.append(['none', 'none', 'none', 'none', '', '', '', '', false]) -%}
+    {%- endif -%}
+    {%- for row in rows | sort(attribute=1) %}
+    select
+        {{ veil.sql_string(row[0]) }} as resource_type,
+        {{ veil.sql_string(row[1]) }} as relation_name,
+        {{ veil.sql_string(row[2]) }} as purpose,
+        {{ veil.sql_string(row[3]) }} as legal_basis,
+        {{ veil.sql_string(row[4]) }} as purpose_description,
+        {{ veil.sql_string(row[5]) }} as personal_data_categories,
+        {{ veil.sql_string(row[6]) }} as recipients,
+        {{ veil.sql_string(row[7]) }} as retention,
+        {{ row[8] }} as is_shared_with_third_parties
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+{%- endmacro %}

@@ -1,0 +1,29 @@
+-- Consent decisions recorded with `veil consent` (preference centre, support desk, CCPA opt-out requests).
+-- Already pseudonymous and validated when written; subjects in the erasure ledger are removed here too.
+with
+
+source as (
+
+    select * from {{ source('compliance', 'consent_changes') }}
+
+),
+
+final as (
+
+    select
+        consent_id,
+        user_key,
+        purpose,
+        status,
+        source,
+        recorded_at
+
+    from source
+
+)
+
+select * from final
+where not exists (
+    select 1 from {{ source('compliance', 'erasure_ledger') }} as erased
+    where erased.user_key = final.user_key
+)
