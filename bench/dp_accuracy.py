@@ -22,7 +22,7 @@ def main() -> int:
 
     spark = get_spark()
     print(f"\nDP accuracy at epsilon={args.epsilon:g} per release, delta={DEFAULT_DELTA:g} where thresholded")
-    print(f"{'release':<32}{'groups':>8}{'dropped':>9}{'scale':>8}{'big grp':>9}{'med err noise':>15}"
+    print(f"{'release':<34}{'mech':>9}{'groups':>8}{'dropped':>9}{'scale':>10}{'big grp':>9}{'med err noise':>15}"
           f"{'med err total':>15}{'med bias':>10}")
     for name, spec in RELEASES.items():
         rows = [r.asDict() for r in spark.table(f"privacy.{spec.model}").collect()]
@@ -41,7 +41,8 @@ def main() -> int:
         total_err = [abs(by_key[r["group_key"]] - exact(r)) / max(exact(r), 1) for r in big]
         bias = [(bounded(r) - exact(r)) / max(exact(r), 1) for r in big]
         med = (lambda xs: f"{statistics.median(xs):.2%}" if xs else "-")
-        print(f"{name:<32}{len(rows):>8}{1 - len(released) / max(len(rows), 1):>9.1%}{scale:>8g}{len(big):>9}"
+        print(f"{name:<34}{spec.mechanism:>9}{len(rows):>8}{1 - len(released) / max(len(rows), 1):>9.1%}"
+              f"{scale:>10.1f}{len(big):>9}"
               f"{med(noise_err):>15}{med(total_err):>15}{med(bias):>10}")
     print(f"big grp: groups with >= {args.min_users:,} users (exact); err noise: against the bounded value; "
           "err total: against the exact unbounded value (noise + bounding bias)")

@@ -49,6 +49,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_load_postgres(args: argparse.Namespace) -> int:
+    from veil.load import load_raw
+
+    for relation, rows in load_raw().items():
+        print(f"  {relation:<32}{rows:>12,} rows")
+    print("loaded: build the project there with `veil dbt build --target postgres` (VEIL_PG* variables)")
+    return 0
+
+
 def cmd_scan(args: argparse.Namespace) -> int:
     import json as _json
 
@@ -128,7 +137,10 @@ def cmd_erase(args: argparse.Namespace) -> int:
 
     receipt = erase(get_spark(), args.subject)
     for store in receipt["stores"]:
-        print(f"  {store['store']:<52}{store['rows_removed']:>8} removed   now {store['result']}")
+        if store["result"] is None:
+            print(f"  {store['store']:<52}{'n/a':>8}           {store['verification']}")
+        else:
+            print(f"  {store['store']:<52}{store['rows_removed']:>8} removed   now {store['result']}")
     print(f"erasure {receipt['request_id']}: {'every store verified at 0' if receipt['all_zero'] else 'NOT CLEAN'}"
           f" in {receipt['seconds']} s; receipt in receipts/erasure-{receipt['request_id']}.json")
     return 0 if receipt["all_zero"] else 1
@@ -214,6 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export", help="copy every exported mart into PostgreSQL schema analytics")
     exp.set_defaults(func=cmd_export)
+
+    lpg = sub.add_parser("load-postgres", help="copy raw.* and the compliance ledgers into PostgreSQL "
+                                               "(to build the project on the postgres target)")
+    lpg.set_defaults(func=cmd_load_postgres)
 
     scan = sub.add_parser("scan", help="classify the columns of a table or Parquet/CSV file; check or propose YAML")
     scan.add_argument("target", nargs="?", help="schema.table, a Parquet/CSV path, or source.table with --propose")

@@ -7,8 +7,16 @@ floating-point Laplace leaks through its low bits), drop groups whose noisy user
 threshold (so rare groups cannot reveal themselves; this costs delta), and write each released row with its
 epsilon, delta, noise scale and 95% interval to PostgreSQL `analytics.dp_<release>`.
 
-Sensitivity (L1) per release: a user adds at most `max_groups` groups x `max_rows_per_group` rows (counts)
-or x max(|lower|, |upper|) (sums), as enforced by macros/privacy/dp_bounded_aggregate.sql.
+Sensitivity per release: a user adds at most `max_groups` groups x `per_group` (1 for user counts,
+`max_rows_per_group` x max(|lower|, |upper|) for sums), as macros/privacy/dp_bounded_aggregate.sql enforces.
+Two mechanisms, both exact integer samplers from OpenDP:
+- discrete Laplace, scale = L1 / epsilon (L1 = max_groups x per_group): for releases where a user touches few
+  groups;
+- discrete Gaussian for releases where a user touches many groups (daily active users over a year): its noise
+  grows with the L2 sensitivity sqrt(max_groups) x per_group instead of max_groups x per_group. Its scale is
+  calibrated with OpenDP's own zCDP -> (epsilon, delta) conversion at half the release's delta.
+Partition selection (thresholding) for group domains that are not public: a user's groups may all be
+singletons, so each may appear only with probability delta_selection / max_groups.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
+from statistics import NormalDist
 
 from veil.errors import VeilError
 
@@ -34,11 +43,13 @@ class Release:
     statistic: str  # 'users' (distinct users per group), 'total' (clamped sum) or 'mean' (total / users)
     group_columns: tuple[str, ...]  # names for the parts of group_key ('a|b')
     threshold: bool = True  # partition selection: the group domain is not public
+    mechanism: str = "laplace"  # or "gaussian" (many groups per user)
 
 
 RELEASES: dict[str, Release] = {r.name: r for r in (
-    Release("daily_active_users_by_country", "dp_daily_active_users_by_country", "users", ("event_date", "country")),
-    Release("page_views_by_page", "dp_page_views_by_page", "total", ("page_url",)),
+    Release("daily_active_users_by_country", "dp_daily_active_users_by_country", "users", ("event_date", "country"),
+            mechanism="gaussian"),
+    Release("page_views_by_page", "dp_page_views_by_page", "total", ("page_url",), mechanism="gaussian"),
     Release("funnel_steps", "dp_funnel_steps", "users", ("step",), threshold=False),
     Release("retention_matrix", "dp_retention_matrix", "users", ("cohort_month", "months_since_signup")),
     Release("revenue_by_country", "dp_revenue_by_country", "total", ("country",)),
@@ -100,8 +111,39 @@ def discrete_laplace(scale: float):
     return dp.m.make_laplace(dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int), scale=scale)
 
 
-def interval_halfwidth(scale: float, confidence: float = 0.95) -> float:
-    """|noise| <= t with probability >= confidence for discrete Laplace(scale): t = scale * ln(1/(1-c))."""
+def discrete_gaussian(scale: float):
+    """OpenDP's exact discrete Gaussian sampler on integer vectors: x -> x + noise."""
+    import opendp.prelude as dp
+
+    dp.enable_features("contrib")
+    return dp.m.make_gaussian(dp.vector_domain(dp.atom_domain(T=int)), dp.l2_distance(T=int), scale=scale)
+
+
+def gaussian_scale(l2_sensitivity: float, epsilon: float, delta: float) -> float:
+    """Smallest discrete Gaussian scale (to 0.1%) whose (epsilon, delta) guarantee, by OpenDP's zCDP
+    accounting, holds for this L2 sensitivity (rounded up to an integer, as OpenDP's integer L2 metric needs)."""
+    import opendp.prelude as dp
+
+    dp.enable_features("contrib")
+    d_in = math.ceil(l2_sensitivity)
+
+    def eps(scale: float) -> float:
+        return dp.c.make_zCDP_to_approxDP(discrete_gaussian(scale)).map(d_in).epsilon(delta)
+
+    lo, hi = 1e-3, 1.0
+    while eps(hi) > epsilon:
+        hi *= 2
+    while hi - lo > 1e-3 * hi:
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if eps(mid) > epsilon else (lo, mid)
+    return hi
+
+
+def interval_halfwidth(scale: float, confidence: float = 0.95, mechanism: str = "laplace") -> float:
+    """|noise| <= t with probability >= confidence: discrete Laplace t = scale * ln(1/(1-c)); discrete
+    Gaussian t = z * scale (its variance is at most scale squared)."""
+    if mechanism == "gaussian":
+        return NormalDist().inv_cdf(1 - (1 - confidence) / 2) * scale
     return scale * math.log(1 / (1 - confidence))
 
 
@@ -109,9 +151,9 @@ def noisy_mean(rows: list[dict], release: Release, epsilon: float, delta: float)
     """Mean = noisy clamped sum / noisy user count, each with epsilon/2 (basic composition); the interval
     combines the two 95% intervals (so it covers with >= 90%, conservatively widened)."""
     sums, sum_scale = noisy_release(rows, Release(release.name, release.model, "total", release.group_columns,
-                                                  release.threshold), epsilon / 2, delta)
+                                                  release.threshold), epsilon / 2, delta / 2)
     counts, count_scale = noisy_release(rows, Release(release.name, release.model, "users", release.group_columns,
-                                                      release.threshold), epsilon / 2, delta)
+                                                      release.threshold), epsilon / 2, delta / 2)
     by_group = {tuple(c[k] for k in release.group_columns): c for c in counts}
     out = []
     for s in sums:
@@ -123,6 +165,16 @@ def noisy_mean(rows: list[dict], release: Release, epsilon: float, delta: float)
     return out, sum_scale
 
 
+def selection_threshold(mechanism: str, per_group: float, scale: float, max_groups: int,
+                        delta_selection: float) -> float:
+    """Noisy value below which a group is dropped: a group holding one user (true value <= per_group) passes
+    with probability <= delta_selection / max_groups, so all of a user's groups together stay within delta."""
+    p = delta_selection / max_groups
+    if mechanism == "gaussian":
+        return per_group + scale * NormalDist().inv_cdf(1 - p)
+    return per_group + scale * math.log(1 / (2 * p))  # discrete Laplace tail <= exp(-t/scale) / 2
+
+
 def noisy_release(rows: list[dict], release: Release, epsilon: float, delta: float) -> tuple[list[dict], float]:
     """Noise the bounded aggregates; returns the released rows and the noise scale."""
     if not rows:
@@ -132,13 +184,20 @@ def noisy_release(rows: list[dict], release: Release, epsilon: float, delta: flo
     max_groups, max_rows = int(rows[0]["max_groups"]), int(rows[0]["max_rows_per_group"])
     magnitude = max(abs(rows[0]["lower_bound"]), abs(rows[0]["upper_bound"]))
     per_group = 1 if release.statistic == "users" else max_rows * magnitude
-    sensitivity = max_groups * per_group
-    scale = sensitivity / epsilon
     values = [int(round(r[release.statistic])) for r in rows]
-    noisy = discrete_laplace(scale)(values)
-    half = interval_halfwidth(scale)
-    # partition selection: a group with one user passes with probability <= delta
-    threshold = per_group + scale * math.log(1 / (2 * delta)) if release.threshold else -math.inf
+    # partition selection: each of a user's (up to max_groups) singleton groups passes with probability
+    # <= delta_selection / max_groups
+    if release.mechanism == "gaussian":
+        delta_noise, delta_selection = (delta / 2, delta / 2) if release.threshold else (delta, 0.0)
+        scale = gaussian_scale(math.sqrt(max_groups) * per_group, epsilon, delta_noise)
+        noisy = discrete_gaussian(scale)(values)
+    else:
+        delta_selection = delta
+        scale = max_groups * per_group / epsilon
+        noisy = discrete_laplace(scale)(values)
+    half = interval_halfwidth(scale, mechanism=release.mechanism)
+    threshold = (selection_threshold(release.mechanism, per_group, scale, max_groups, delta_selection)
+                 if release.threshold else -math.inf)
     out = []
     for row, value in zip(rows, noisy):
         if value < threshold:
@@ -156,7 +215,7 @@ def release(spark, conn, name: str, epsilon: float, dataset: str, analyst: str,
     if spec is None:
         raise VeilError(f"no release {name!r}; releases are {', '.join(RELEASES)}")
     ensure_ledger(conn)
-    used_delta = delta if spec.threshold else 0.0
+    used_delta = delta if (spec.threshold or spec.mechanism == "gaussian") else 0.0
     entry = reserve(conn, dataset, analyst, name, epsilon, used_delta)
     try:
         rows = [r.asDict() for r in spark.table(f"privacy.{spec.model}").collect()]
@@ -168,13 +227,13 @@ def release(spark, conn, name: str, epsilon: float, dataset: str, analyst: str,
             conn.execute(f"drop table if exists {table}")
             conn.execute(f"""create table {table} ({cols}, value bigint, ci_low double precision,
                 ci_high double precision, epsilon double precision, delta double precision,
-                noise_scale double precision, released_at timestamptz default now())""")
+                mechanism text, noise_scale double precision, released_at timestamptz default now())""")
             with conn.cursor().copy(
                     f"copy {table} ({', '.join(spec.group_columns)}, value, ci_low, ci_high, epsilon, delta, "
-                    "noise_scale) from stdin") as copy:
+                    "mechanism, noise_scale) from stdin") as copy:
                 for r in released:
                     copy.write_row([*(r[c] for c in spec.group_columns), r["value"], r["ci_low"], r["ci_high"],
-                                    epsilon, used_delta, scale])
+                                    epsilon, used_delta, spec.mechanism, scale])
             conn.execute(f"update {LEDGER_SCHEMA}.ledger set status = 'released', released_rows = %s where id = %s",
                          (len(released), entry))
     except Exception:
@@ -183,7 +242,7 @@ def release(spark, conn, name: str, epsilon: float, dataset: str, analyst: str,
         conn.commit()
         raise
     summary = {"release": name, "groups_in": len(rows), "groups_released": len(released), "epsilon": epsilon,
-               "delta": used_delta, "noise_scale": scale}
+               "delta": used_delta, "mechanism": spec.mechanism, "noise_scale": scale}
     from veil.audit import record
 
     record(conn, "dp_release", {**summary, "dataset": dataset, "analyst": analyst, "ledger_entry": entry})

@@ -57,6 +57,61 @@ def _rewrite_without(folder: Path, user_id: int) -> int:
     return removed
 
 
+POSTGRES_KEEP = ("audit", "privacy_budget", "pg_catalog", "information_schema")
+"""PostgreSQL schemas erasure leaves alone: the audit trail and the DP budget ledger hold pseudonyms as
+records of what was done (never a raw value), and are append-only."""
+
+
+def _postgres_tables(conn) -> dict[str, list[str]]:
+    """Every PostgreSQL base table that can hold a subject, with the columns that identify them."""
+    rows = conn.execute("""
+        select c.table_schema || '.' || c.table_name, c.column_name
+        from information_schema.columns as c
+        join information_schema.tables as t using (table_schema, table_name)
+        where c.column_name in ('user_id', 'user_key', 'audience_id', 'record_id') and t.table_type = 'BASE TABLE'
+          and c.table_schema <> all(%s) and c.table_name <> 'erasure_ledger'
+        order by 1, 2""", (list(POSTGRES_KEEP),)).fetchall()
+    tables: dict[str, list[str]] = {}
+    for relation, column in rows:
+        tables.setdefault(relation, []).append(column)
+    return tables
+
+
+def _postgres_match(columns: list[str], user_id: int, user_key: str) -> tuple[str, list]:
+    values = {"user_id": user_id, "user_key": user_key, "record_id": user_key, "audience_id": partner_pseudonym(user_key)}
+    return " or ".join(f'"{c}" = %s' for c in columns), [values[c] for c in columns]
+
+
+def _postgres_counts(conn, user_id: int, user_key: str) -> dict[str, int]:
+    counts = {}
+    for relation, columns in _postgres_tables(conn).items():
+        where, params = _postgres_match(columns, user_id, user_key)
+        counts[relation] = conn.execute(f"select count(*) from {relation} where {where}", params).fetchone()[0]
+    conn.commit()
+    return counts
+
+
+def _erase_postgres(conn, user_id: int, user_key: str, request_id: str, before: dict[str, int]) -> list[dict]:
+    """Delete the subject from every PostgreSQL table that can hold them: the exported marts (analytics), and,
+    where the project runs on the postgres target, its raw copies and models. Returns receipt entries (rows
+    removed counts what the re-export dropped too: held before the erasure began)."""
+    if conn.execute("select to_regclass('compliance.erasure_ledger')").fetchone()[0]:
+        with conn.transaction():  # the postgres target's staging anti-joins this ledger too
+            conn.execute("insert into compliance.erasure_ledger (user_key, request_id, requested_at) "
+                         "values (%s, %s, now())", (user_key, request_id))
+    stores = []
+    for relation, columns in _postgres_tables(conn).items():
+        where, params = _postgres_match(columns, user_id, user_key)
+        with conn.transaction():
+            deleted = conn.execute(f"delete from {relation} where {where}", params).rowcount
+        shown = " or ".join(f"{c} = " + ("<subject user_id>" if c == "user_id" else f"'{v}'")
+                            for c, v in zip(columns, params))
+        stores.append({"store": f"postgresql:{relation}", "rows_removed": max(before.get(relation, 0), deleted),
+                       "verification": f"select count(*) from {relation} where {shown}",
+                       "result": conn.execute(f"select count(*) from {relation} where {where}", params).fetchone()[0]})
+    return stores
+
+
 def _remove_access_packages(folder: Path, user_key: str) -> int:
     """Delete earlier access packages about the subject (they hold a copy of their data); returns how many."""
     removed = 0
@@ -102,6 +157,8 @@ def erase(spark, subject: str, request_id: str | None = None) -> dict:
     cfg = settings()
     ensure_all(spark)
 
+    with connect() as conn:
+        before_postgres = _postgres_counts(conn, user_id, user_key)
     before = {}
     for relation, columns in _spark_tables(spark):
         cond = _spark_condition(columns, user_id, user_key)
@@ -126,18 +183,8 @@ def erase(spark, subject: str, request_id: str | None = None) -> dict:
         spark.sql("drop table history.users_history_log__erasing")
 
     export_marts(spark)
-    stores = []
     with connect() as conn:
-        tables = conn.execute("""select table_schema || '.' || table_name, column_name from information_schema.columns
-                                 where column_name in ('user_key', 'audience_id') and table_schema = 'analytics'
-                                 order by 1""").fetchall()
-        for relation, column in tables:
-            value = user_key if column == "user_key" else partner_pseudonym(user_key)
-            n = conn.execute(f"delete from {relation} where {column} = %s", (value,)).rowcount
-            conn.commit()
-            query = f"select count(*) from {relation} where {column} = '{value}'"
-            stores.append({"store": f"postgresql:{relation}", "rows_removed": n,
-                           "verification": query, "result": conn.execute(query).fetchone()[0]})
+        stores = _erase_postgres(conn, user_id, user_key, request_id, before_postgres)
 
     for relation, columns in _spark_tables(spark):
         cond = _spark_condition(columns, user_id, user_key)
@@ -154,15 +201,15 @@ def erase(spark, subject: str, request_id: str | None = None) -> dict:
     stores.append({"store": "files:access_requests/", "rows_removed": packages,
                    "verification": "access packages whose subject pseudonym is the subject's",
                    "result": _remove_access_packages(cfg.home / "access_requests", user_key)})
-    stores.append({"store": "event stream (Kafka topic)", "rows_removed": 0,
-                   "verification": "not deployed in this installation", "result": 0})
+    stores.append({"store": "event stream (Kafka topic)", "rows_removed": None,
+                   "verification": "not applicable: no event stream is deployed in this installation", "result": None})
     receipt = {"request_id": request_id, "subject_pseudonym": user_key,
                "completed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                "seconds": round(time.perf_counter() - started, 1), "stores": stores,
-               "all_zero": all(s["result"] == 0 for s in stores)}
+               "all_zero": all(s["result"] in (0, None) for s in stores)}
     receipt["audit_head"] = record_event("erasure", {
         "request_id": request_id, "subject_pseudonym": user_key,
-        "rows_removed": sum(s["rows_removed"] for s in stores), "all_zero": receipt["all_zero"]})
+        "rows_removed": sum(s["rows_removed"] or 0 for s in stores), "all_zero": receipt["all_zero"]})
     folder = cfg.home / "receipts"
     folder.mkdir(exist_ok=True)
     (folder / f"erasure-{request_id}.json").write_text(json.dumps(receipt, indent=2))

@@ -66,6 +66,18 @@ def _csv_batches(location: str, columns: list[str]):
         yield sink.getvalue()
 
 
+def create_and_copy(cur, relation: str, ddl: str, columns: list[str], location: str) -> None:
+    """(Re)create relation with ddl and COPY the Parquet files at location into it (inside the caller's
+    transaction, so a failure leaves whatever was there before)."""
+    cur.execute(f"create schema if not exists {relation.split('.')[0]}")
+    cur.execute(f"drop table if exists {relation} cascade")
+    cur.execute(f"create table {relation} ({ddl})")
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    with cur.copy(f"copy {relation} ({quoted}) from stdin (format csv)") as copy:
+        for chunk in _csv_batches(location, columns):
+            copy.write(chunk)
+
+
 def export_table(spark, conn, node: dict) -> int:
     relation = f"{node['schema']}.{node['alias'] or node['name']}"
     name = node["alias"] or node["name"]
@@ -75,13 +87,7 @@ def export_table(spark, conn, node: dict) -> int:
     expected = spark.table(relation).count()
     loading = f"{name}__loading"
     with conn.transaction(), conn.cursor() as cur:
-        cur.execute(f"create schema if not exists {SCHEMA}")
-        cur.execute(f'drop table if exists {SCHEMA}."{loading}"')
-        cur.execute(f'create table {SCHEMA}."{loading}" ({ddl})')
-        quoted = ", ".join(f'"{c}"' for c in columns)
-        with cur.copy(f'copy {SCHEMA}."{loading}" ({quoted}) from stdin (format csv)') as copy:
-            for chunk in _csv_batches(_table_location(spark, relation), columns):
-                copy.write(chunk)
+        create_and_copy(cur, f'{SCHEMA}."{loading}"', ddl, columns, _table_location(spark, relation))
         cur.execute(f'select count(*) from {SCHEMA}."{loading}"')
         loaded = cur.fetchone()[0]
         if loaded != expected:

@@ -88,7 +88,8 @@ def start_local_server(home: Path, port: int, timeout: float = 240) -> subproces
         "spark.driver.bindAddress": "127.0.0.1",
         "spark.sql.warehouse.dir": str(warehouse / "spark-warehouse"),
         "spark.hadoop.javax.jdo.option.ConnectionURL": f"jdbc:derby:;databaseName={warehouse / 'metastore_db'};create=true",
-        "spark.driver.extraJavaOptions": (f"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dderby.system.home={warehouse} "
+        "spark.driver.extraJavaOptions": (f"-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m -XX:+UseSerialGC "
+                                          f"-Dderby.system.home={warehouse} "
                                           f"-Dlog4j2.configurationFile=file:{log_config}"),
         "spark.sql.shuffle.partitions": "2",
         "spark.sql.session.timeZone": "UTC",

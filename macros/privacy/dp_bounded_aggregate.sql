@@ -93,13 +93,13 @@ exact as (
 select
     exact.group_key,
     coalesce(bounded.users, 0) as users,
-    cast(coalesce(bounded.total, 0) as double) as total,
+    cast(coalesce(bounded.total, 0) as {{ veil.double_type() }}) as total,
     exact.exact_users,
-    cast(exact.exact_total as double) as exact_total,
+    cast(exact.exact_total as {{ veil.double_type() }}) as exact_total,
     {{ max_groups }} as max_groups,
     {{ max_rows_per_group }} as max_rows_per_group,
-    cast({{ lower }} as double) as lower_bound,
-    cast({{ upper if upper is not none else 1 }} as double) as upper_bound
+    cast({{ lower }} as {{ veil.double_type() }}) as lower_bound,
+    cast({{ upper if upper is not none else 1 }} as {{ veil.double_type() }}) as upper_bound
 
 from exact
 left join bounded on exact.group_key = bounded.group_key

@@ -4,7 +4,7 @@
     {%- set levels = var('generalization_hierarchies')[hierarchy] -%}
     {%- set name = levels[level] if level is number else level -%}
     {%- if name == 'any' -%}
-        '*'
+        cast('*' as {{ veil.text_type() }})
     {%- elif hierarchy == 'age' and name == 'exact' -%}
         cast(age as {{ veil.text_type() }})
     {%- elif hierarchy == 'age' -%}

@@ -1,5 +1,6 @@
 -- Consent state per user for every purpose at once, as periods [valid_from, valid_to): at each recorded
 -- decision, each purpose keeps its latest decision so far. One period matches any point in time.
+{%- set by = 'recorded_at, consent_id' %}
 with
 
 consents as (
@@ -26,10 +27,7 @@ states as (
 
     select
         {%- for purpose in veil.consent_purposes() %}
-        coalesce(last({{ purpose }}_decision, true) over (
-            partition by user_key order by recorded_at, consent_id
-            rows between unbounded preceding and current row
-        ), false) as has_{{ purpose }}_consent,
+        coalesce({{ veil.last_non_null(purpose ~ '_decision', 'user_key', by) }}, false) as has_{{ purpose }}_consent,
         {%- endfor %}
         user_key,
         recorded_at as valid_from,

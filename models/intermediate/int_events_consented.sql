@@ -29,7 +29,7 @@ joined as (
         {%- for purpose in veil.consent_purposes() %}
         coalesce(consent_periods.has_{{ purpose }}_consent, false) as has_{{ purpose }}_consent,
         {%- endfor %}
-        round(events.revenue / fx.units_per_usd, 2) as revenue_usd
+        round(cast(events.revenue / fx.units_per_usd as decimal(18, 6)), 2) as revenue_usd
 
     from events
     left join consent_periods

@@ -28,7 +28,7 @@ detected as (
         cast(null as {{ veil.text_type() }}) as column_name,  -- noqa: RF04
         cast(null as {{ veil.text_type() }}) as detected_privacy,
         cast(null as {{ veil.text_type() }}) as detected_entity,
-        cast(null as double) as confidence,
+        cast(null as {{ veil.double_type() }}) as confidence,
         cast(null as {{ veil.text_type() }}) as evidence
     where 1 = 0
     {%- endif %}

@@ -60,6 +60,41 @@ def test_discrete_laplace_noise_has_the_mechanisms_mean_and_variance():
     assert inside >= 0.94
 
 
+def test_discrete_gaussian_noise_has_the_mechanisms_mean_and_variance():
+    scale, n = 6.0, 40_000
+    noise = dp.discrete_gaussian(scale)([0] * n)
+    assert all(isinstance(x, int) for x in noise[:10])
+    assert abs(statistics.fmean(noise)) < 5 * scale / n ** 0.5
+    assert statistics.pvariance(noise) == pytest.approx(scale ** 2, rel=0.05)  # = scale^2 to 1e-6 at this scale
+    inside = sum(abs(x) <= dp.interval_halfwidth(scale, mechanism="gaussian") for x in noise) / n
+    assert inside >= 0.94
+
+
+def test_gaussian_scale_is_the_smallest_that_meets_epsilon_by_opendps_accounting():
+    import opendp.prelude as opendp
+
+    scale = dp.gaussian_scale(10, 1.0, 5e-7)
+
+    def epsilon(s):
+        return opendp.c.make_zCDP_to_approxDP(dp.discrete_gaussian(s)).map(10).epsilon(5e-7)
+
+    assert epsilon(scale) <= 1.0 < epsilon(scale * 0.99)
+    assert 40 < scale < 70  # ~ sqrt(k)=10 times 5.5, far below the Laplace scale k=100 for the same groups
+
+
+def test_partition_selection_threshold_accounts_for_every_group_of_a_user():
+    import math
+
+    for k in (1, 20, 100):
+        # Laplace: P(one user's group passes) = P(per_group + noise >= t) <= exp(-(t - per_group)/b) / 2
+        t = dp.selection_threshold("laplace", 1, 20.0, k, 1e-6)
+        assert 0.5 * math.exp(-(t - 1) / 20.0) == pytest.approx(1e-6 / k)
+        # Gaussian: P(N(0, s) >= t - per_group) <= delta / k
+        t = dp.selection_threshold("gaussian", 1, 50.0, k, 5e-7)
+        assert 1 - statistics.NormalDist(0, 50.0).cdf(t - 1) == pytest.approx(5e-7 / k, rel=1e-3)
+    assert dp.selection_threshold("laplace", 1, 20.0, 100, 1e-6) > dp.selection_threshold("laplace", 1, 20.0, 1, 1e-6)
+
+
 def test_a_user_with_10000_events_moves_a_bounded_count_by_at_most_its_bound(spark, warehouse):
     for table in ("crafted.light", "crafted.heavy"):
         spark.sql(f"drop table if exists {table}")

@@ -24,9 +24,9 @@ def _subject(spark) -> tuple[int, str, str]:
 
 def _holdings(spark, pg, user_id: int, email: str, key: str) -> dict[str, int]:
     found = {}
-    for schema in ("raw", "staging", "intermediate", "marts", "privacy", "history"):
+    for schema in ("raw", "staging", "intermediate", "marts", "privacy", "history", "compliance"):
         for t in spark.catalog.listTables(schema):
-            if t.isTemporary:
+            if t.isTemporary or t.name == "erasure_ledger":
                 continue
             relation = f"{schema}.{t.name}"
             df = spark.table(relation)
@@ -38,11 +38,17 @@ def _holdings(spark, pg, user_id: int, email: str, key: str) -> dict[str, int]:
                 n = spark.sql(f"select count(*) from {relation} where {' or '.join(conds)}").collect()[0][0]
                 if n:
                     found[relation] = n
-    for (table,) in pg.execute("select table_name from information_schema.columns "
-                               "where table_schema = 'analytics' and column_name = 'user_key'").fetchall():
-        n = pg.execute(f"select count(*) from analytics.{table} where user_key = %s", (key,)).fetchone()[0]
+    from veil.erase import POSTGRES_KEEP
+    from veil.subjects import partner_pseudonym
+
+    for schema, table, column in pg.execute(
+            "select table_schema, table_name, column_name from information_schema.columns "
+            "where column_name in ('user_id', 'user_key', 'audience_id') and table_schema <> all(%s) "
+            "and table_name <> 'erasure_ledger'", (list(POSTGRES_KEEP),)).fetchall():
+        value = {"user_id": user_id, "user_key": key, "audience_id": partner_pseudonym(key)}[column]
+        n = pg.execute(f'select count(*) from {schema}."{table}" where "{column}" = %s', (value,)).fetchone()[0]
         if n:
-            found[f"postgresql:analytics.{table}"] = n
+            found[f"postgresql:{schema}.{table}"] = found.get(f"postgresql:{schema}.{table}", 0) + n
     pg.commit()  # end the read transaction: an open one would block the eraser's table swaps
     return found
 

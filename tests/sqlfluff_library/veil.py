@@ -42,6 +42,18 @@ def __getitem__(name):
     return lambda *args, **kwargs: "null"
 
 
+def double_type():
+    return "double"
+
+
+def last_non_null(expr, partition_by, order_by):
+    return f"last({expr}, true)"
+
+
+def months_between_months(later, earlier):
+    return f"cast(months_between({later}, {earlier}) as int)"
+
+
 def text_type():
     return "string"
 

@@ -1,9 +1,11 @@
 -- Clean events used for analytics: only those whose analytics consent was valid at the event's time.
 -- Incremental: each run rewrites the date partitions it selects (insert_overwrite); set var
 -- events_lookback_days to rebuild only recent days.
+{#- insert_overwrite of date partitions on Spark; the same effect on PostgreSQL: delete+insert by date -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='insert_overwrite',
+    incremental_strategy='insert_overwrite' if target.type == 'spark' else 'delete+insert',
+    unique_key=none if target.type == 'spark' else 'event_date',
     partition_by=['event_date'],
     on_schema_change='fail'
 ) }}

@@ -34,7 +34,7 @@ cohort_activity as (
 
     select
         users.cohort_month,
-        cast(months_between(activity.activity_month, users.cohort_month) as int) as months_since_signup,
+        {{ veil.months_between_months('activity.activity_month', 'users.cohort_month') }} as months_since_signup,
         count(distinct activity.user_key) as active_users
 
     from activity

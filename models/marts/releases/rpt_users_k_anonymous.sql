@@ -35,15 +35,35 @@ generalized as (
 
 ),
 
+classes as (
+
+    select
+        age_group,
+        geography,
+        signup_period,
+        gender,
+        count(*) as class_size,
+        count(distinct spend_band) as class_diversity
+
+    from generalized
+    group by age_group, geography, signup_period, gender
+
+),
+
 classified as (
 
     select
-        *,
-        count(*) over (partition by age_group, geography, signup_period, gender) as class_size,
-        size(collect_set(spend_band) over (partition by age_group, geography, signup_period, gender))
-            as class_diversity
+        generalized.*,
+        classes.class_size,
+        classes.class_diversity
 
     from generalized
+    inner join classes
+        on
+            generalized.age_group = classes.age_group
+            and generalized.geography = classes.geography
+            and generalized.signup_period = classes.signup_period
+            and generalized.gender = classes.gender
 
 ),
 
@@ -59,7 +79,7 @@ final as (
         purchase_band,
         spend_band,
         '{{ generalization }}' as generalization,
-        cast({{ choice.loss | round(4) }} as double) as information_loss
+        cast({{ choice.loss | round(4) }} as {{ veil.double_type() }}) as information_loss
 
     from classified
     where class_size >= {{ var('k_anonymity') }} and class_diversity >= {{ var('l_diversity') }}

@@ -5,8 +5,10 @@
     select
         e.user_key,
         e.event_id,
-        concat(cast(u.cohort_month as string), '|', cast(cast(
-            months_between(date_trunc('month', e.event_date), u.cohort_month) as int) as string)) as retention_cell
+        concat(
+            cast(u.cohort_month as {{ veil.text_type() }}), '|',
+            cast({{ veil.months_between_months('e.event_date', 'u.cohort_month') }} as {{ veil.text_type() }})
+        ) as retention_cell
     from {{ ref('fct_events') }} as e
     inner join {{ ref('dim_users') }} as u on e.user_key = u.user_key
 ) as activity
