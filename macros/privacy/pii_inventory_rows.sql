@@ -15,15 +15,6 @@
     {%- if not rows -%}
         {%- do rows.append(['none', 'none', 'none', 'none', 'unclassified', '', '']) -%}
     {%- endif -%}
-    {%- for row in rows %}
-    select
-        {{ veil.sql_string(row[0]) }} as resource_type,
-        {{ veil.sql_string(row[1]) }} as resource_name,
-        {{ veil.sql_string(row[2]) }} as schema_name,
-        {{ veil.sql_string(row[3]) }} as column_name,
-        {{ veil.sql_string(row[4]) }} as privacy_class,
-        {{ veil.sql_string(row[5]) }} as pii_entity,
-        {{ veil.sql_string(row[6]) }} as transform
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+    {{ veil.literal_rows(rows, ['resource_type', 'resource_name', 'schema_name', 'column_name', 'privacy_class',
+                                'pii_entity', 'transform']) }}
 {%- endmacro %}

@@ -30,17 +30,7 @@
     {%- if not rows -%}
         {%- do rows.append(['none', 'none', 'none', 'none', '', '', '', '', false]) -%}
     {%- endif -%}
-    {%- for row in rows | sort(attribute=1) %}
-    select
-        {{ veil.sql_string(row[0]) }} as resource_type,
-        {{ veil.sql_string(row[1]) }} as relation_name,
-        {{ veil.sql_string(row[2]) }} as purpose,
-        {{ veil.sql_string(row[3]) }} as legal_basis,
-        {{ veil.sql_string(row[4]) }} as purpose_description,
-        {{ veil.sql_string(row[5]) }} as personal_data_categories,
-        {{ veil.sql_string(row[6]) }} as recipients,
-        {{ veil.sql_string(row[7]) }} as retention,
-        {{ row[8] }} as is_shared_with_third_parties
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+    {{ veil.literal_rows(rows | sort(attribute=1), ['resource_type', 'relation_name', 'purpose', 'legal_basis',
+                                                   'purpose_description', 'personal_data_categories', 'recipients',
+                                                   'retention', 'is_shared_with_third_parties']) }}
 {%- endmacro %}
