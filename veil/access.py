@@ -6,8 +6,9 @@ The package is a folder `access_requests/<request_id>/` (mode 0700, git-ignored)
 - one CSV per table that holds rows about the subject.
 
 Stores searched: raw tables (by user_id), every derived Spark table and the history log (by pseudonym), the
-quarantine, the consent ledger, every PostgreSQL table in the analytics schema (by pseudonym), the partner
-audience (by the partner's pseudonym), and audit trail entries about the request's subject.
+quarantine, the consent ledger, every PostgreSQL table that can hold them (the exported marts, and the raw
+copies and models of the postgres target), the partner audience (by the partner's pseudonym), and audit trail
+entries about the request's subject: the same stores erasure clears (veil.holdings).
 The command prints counts and the folder, never the personal data itself.
 """
 
@@ -21,23 +22,10 @@ import time
 import uuid
 from pathlib import Path
 
+from veil.holdings import DERIVED_SCHEMAS, identifiers, postgres_match, postgres_tables, spark_condition, spark_tables
 from veil.manifest import column_meta, load_manifest, node_meta, project_models, project_sources, purposes
 from veil.settings import settings
-from veil.subjects import partner_pseudonym, pseudonym, resolve_subject
-
-DERIVED_SCHEMAS = ("staging", "intermediate", "marts", "privacy", "history", "compliance")
-
-
-
-def _conditions(columns: list[str], user_id: int, user_key: str) -> list[str]:
-    conds = []
-    if "user_id" in columns:
-        conds.append(f"user_id = {user_id}")
-    conds += [f"`{c}` = '{user_key}'" for c in ("user_key", "record_id") if c in columns]
-    if "audience_id" in columns:
-        conds.append(f"audience_id = '{partner_pseudonym(user_key)}'")
-    return conds
-
+from veil.subjects import pseudonym, resolve_subject
 
 def _json_value(value):
     if isinstance(value, (dt.datetime, dt.date)):
@@ -47,41 +35,31 @@ def _json_value(value):
     return value
 
 
-def _spark_rows(spark, user_id: int, user_key: str) -> dict[str, list[dict]]:
+def _spark_rows(spark, ids: dict) -> dict[str, list[dict]]:
     found: dict[str, list[dict]] = {}
-    for schema in ("raw", *DERIVED_SCHEMAS):
-        if not spark.catalog.databaseExists(schema):
-            continue
-        for t in spark.catalog.listTables(schema):
-            if t.isTemporary or (schema == "compliance" and t.name != "consent_changes"):
-                continue
-            relation = f"{schema}.{t.name}"
-            conds = _conditions(spark.table(relation).columns, user_id, user_key)
-            if conds:
-                rows = spark.sql(f"select * from {relation} where {' or '.join(conds)}").collect()
-                if rows:
-                    found[f"spark:{relation}"] = [{k: _json_value(v) for k, v in r.asDict().items()} for r in rows]
+    for relation, columns in spark_tables(spark, ("raw", *DERIVED_SCHEMAS, "compliance")):
+        if cond := spark_condition(columns, ids):
+            rows = spark.sql(f"select * from {relation} where {cond}").collect()
+            if rows:
+                found[f"spark:{relation}"] = [{k: _json_value(v) for k, v in r.asDict().items()} for r in rows]
     return found
 
 
-def _postgres_rows(user_key: str) -> dict[str, list[dict]]:
-    from veil.export import SCHEMA, connect
+def _postgres_rows(ids: dict) -> dict[str, list[dict]]:
+    from veil.export import connect
 
     found: dict[str, list[dict]] = {}
     with connect() as conn:
-        tables = conn.execute("""select table_name, column_name from information_schema.columns
-                                 where table_schema = %s and column_name in ('user_key', 'audience_id')""",
-                              (SCHEMA,)).fetchall()
-        for table, column in tables:
-            value = user_key if column == "user_key" else partner_pseudonym(user_key)
-            cur = conn.execute(f'select * from {SCHEMA}."{table}" where "{column}" = %s', (value,))
+        for relation, columns in postgres_tables(conn).items():
+            where, params = postgres_match(columns, ids)
+            cur = conn.execute(f"select * from {relation} where {where}", params)
             names = [d.name for d in cur.description]
             rows = [dict(zip(names, map(_json_value, r))) for r in cur.fetchall()]
             if rows:
-                found[f"postgresql:{SCHEMA}.{table}"] = rows
+                found[f"postgresql:{relation}"] = rows
         if conn.execute("select to_regclass('audit.trail')").fetchone()[0]:
             cur = conn.execute("select seq, recorded_at, action, details from audit.trail "
-                               "where details::text like %s order by seq", (f"%{user_key}%",))
+                               "where details::text like %s order by seq", (f"%{ids['user_key']}%",))
             rows = [{"seq": s, "recorded_at": r, "action": a, "details": d} for s, r, a, d in cur.fetchall()]
             if rows:
                 found["postgresql:audit.trail"] = rows
@@ -134,7 +112,8 @@ def access(spark, subject: str, request_id: str | None = None, out_dir: Path | N
     request_id = request_id or uuid.uuid4().hex[:12]
     user_id = resolve_subject(subject)
     user_key = pseudonym(user_id)
-    found = {**_spark_rows(spark, user_id, user_key), **_postgres_rows(user_key)}
+    ids = identifiers(user_id, user_key)
+    found = {**_spark_rows(spark, ids), **_postgres_rows(ids)}
 
     folder = (out_dir or settings().home / "access_requests") / request_id
     folder.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import NormalDist
 
 from veil.errors import VeilError
@@ -150,10 +150,8 @@ def interval_halfwidth(scale: float, confidence: float = 0.95, mechanism: str = 
 def noisy_mean(rows: list[dict], release: Release, epsilon: float, delta: float) -> tuple[list[dict], float]:
     """Mean = noisy clamped sum / noisy user count, each with epsilon/2 (basic composition); the interval
     combines the two 95% intervals (so it covers with >= 90%, conservatively widened)."""
-    sums, sum_scale = noisy_release(rows, Release(release.name, release.model, "total", release.group_columns,
-                                                  release.threshold), epsilon / 2, delta / 2)
-    counts, count_scale = noisy_release(rows, Release(release.name, release.model, "users", release.group_columns,
-                                                      release.threshold), epsilon / 2, delta / 2)
+    sums, sum_scale = noisy_release(rows, replace(release, statistic="total"), epsilon / 2, delta / 2)
+    counts, count_scale = noisy_release(rows, replace(release, statistic="users"), epsilon / 2, delta / 2)
     by_group = {tuple(c[k] for k in release.group_columns): c for c in counts}
     out = []
     for s in sums:

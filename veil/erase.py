@@ -24,84 +24,50 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from veil.errors import VeilError
+from veil.holdings import (DERIVED_SCHEMAS, identifiers, postgres_match, postgres_tables, spark_condition,
+                           spark_tables)
 from veil.ledgers import CONSENT_CHANGES, ERASURES, ensure_all
+from veil.parquet_files import rewrite_without
 from veil.settings import settings
-from veil.subjects import partner_pseudonym, pseudonym, resolve_subject
+from veil.subjects import pseudonym, resolve_subject
 
-SPARK_SCHEMAS = ("staging", "intermediate", "marts", "privacy", "history")
+SPARK_SCHEMAS = ("raw", *DERIVED_SCHEMAS, "compliance")
+"""Every Spark schema that can hold the subject (the compliance consent ledger included)."""
 
 
 def _rewrite_without(folder: Path, user_id: int) -> int:
-    """Rewrite every Parquet file under folder that holds rows of user_id; returns rows removed."""
+    """Rewrite every Parquet file under folder that holds rows of user_id; returns rows removed. Files whose
+    footer statistics rule the user_id out are not read."""
     removed = 0
     for path in sorted(folder.rglob("*.parquet")):
         meta = pq.ParquetFile(path).metadata
         col = meta.schema.names.index("user_id")
-        candidate = False
-        for i in range(meta.num_row_groups):
-            stats = meta.row_group(i).column(col).statistics
-            if stats is None or not stats.has_min_max or stats.min <= user_id <= stats.max:
-                candidate = True
-                break
-        if not candidate:
-            continue
-        table = pq.read_table(path)
-        keep = pc.invert(pc.fill_null(pc.equal(table.column("user_id"), user_id), False))
-        kept = table.filter(keep)
-        if kept.num_rows == table.num_rows:
-            continue
-        removed += table.num_rows - kept.num_rows
-        tmp = path.with_suffix(".rewrite")
-        pq.write_table(kept, tmp, compression="zstd")
-        tmp.replace(path)
+        if any((stats := meta.row_group(i).column(col).statistics) is None or not stats.has_min_max
+               or stats.min <= user_id <= stats.max for i in range(meta.num_row_groups)):
+            removed += rewrite_without(path, lambda table: pc.equal(table.column("user_id"), user_id))
     return removed
 
 
-POSTGRES_KEEP = ("audit", "privacy_budget", "pg_catalog", "information_schema")
-"""PostgreSQL schemas erasure leaves alone: the audit trail and the DP budget ledger hold pseudonyms as
-records of what was done (never a raw value), and are append-only."""
-
-
-def _postgres_tables(conn) -> dict[str, list[str]]:
-    """Every PostgreSQL base table that can hold a subject, with the columns that identify them."""
-    rows = conn.execute("""
-        select c.table_schema || '.' || c.table_name, c.column_name
-        from information_schema.columns as c
-        join information_schema.tables as t using (table_schema, table_name)
-        where c.column_name in ('user_id', 'user_key', 'audience_id', 'record_id') and t.table_type = 'BASE TABLE'
-          and c.table_schema <> all(%s) and c.table_name <> 'erasure_ledger'
-        order by 1, 2""", (list(POSTGRES_KEEP),)).fetchall()
-    tables: dict[str, list[str]] = {}
-    for relation, column in rows:
-        tables.setdefault(relation, []).append(column)
-    return tables
-
-
-def _postgres_match(columns: list[str], user_id: int, user_key: str) -> tuple[str, list]:
-    values = {"user_id": user_id, "user_key": user_key, "record_id": user_key, "audience_id": partner_pseudonym(user_key)}
-    return " or ".join(f'"{c}" = %s' for c in columns), [values[c] for c in columns]
-
-
-def _postgres_counts(conn, user_id: int, user_key: str) -> dict[str, int]:
+def _postgres_counts(conn, ids: dict) -> dict[str, int]:
     counts = {}
-    for relation, columns in _postgres_tables(conn).items():
-        where, params = _postgres_match(columns, user_id, user_key)
+    for relation, columns in postgres_tables(conn).items():
+        where, params = postgres_match(columns, ids)
         counts[relation] = conn.execute(f"select count(*) from {relation} where {where}", params).fetchone()[0]
     conn.commit()
     return counts
 
 
-def _erase_postgres(conn, user_id: int, user_key: str, request_id: str, before: dict[str, int]) -> list[dict]:
+def _erase_postgres(conn, ids: dict, request_id: str, before: dict[str, int]) -> list[dict]:
     """Delete the subject from every PostgreSQL table that can hold them: the exported marts (analytics), and,
     where the project runs on the postgres target, its raw copies and models. Returns receipt entries (rows
     removed counts what the re-export dropped too: held before the erasure began)."""
     if conn.execute("select to_regclass('compliance.erasure_ledger')").fetchone()[0]:
         with conn.transaction():  # the postgres target's staging anti-joins this ledger too
             conn.execute("insert into compliance.erasure_ledger (user_key, request_id, requested_at) "
-                         "values (%s, %s, now())", (user_key, request_id))
+                         "values (%s, %s, now())", (ids["user_key"], request_id))
     stores = []
-    for relation, columns in _postgres_tables(conn).items():
-        where, params = _postgres_match(columns, user_id, user_key)
+    for relation, columns in postgres_tables(conn).items():
+        where, params = postgres_match(columns, ids)
         with conn.transaction():
             deleted = conn.execute(f"delete from {relation} where {where}", params).rowcount
         shown = " or ".join(f"{c} = " + ("<subject user_id>" if c == "user_id" else f"'{v}'")
@@ -122,29 +88,6 @@ def _remove_access_packages(folder: Path, user_key: str) -> int:
     return removed
 
 
-def _spark_tables(spark) -> list[tuple[str, list[str]]]:
-    out = []
-    for schema in ("raw", *SPARK_SCHEMAS):
-        if not spark.catalog.databaseExists(schema):
-            continue
-        for t in spark.catalog.listTables(schema):
-            if t.isTemporary or (t.tableType == "VIEW" and schema != "history"):
-                continue
-            relation = f"{schema}.{t.name}"
-            out.append((relation, spark.table(relation).columns))
-    return out
-
-
-def _spark_condition(columns: list[str], user_id: int | str, user_key: str) -> str | None:
-    parts = []
-    if "user_id" in columns:
-        parts.append(f"user_id = {user_id}")
-    for c in ("user_key", "record_id"):
-        if c in columns:
-            parts.append(f"{c} = '{user_key}'")
-    return " or ".join(parts) or None
-
-
 def erase(spark, subject: str, request_id: str | None = None) -> dict:
     from veil.audit import record_event
     from veil.export import connect, export_marts
@@ -157,17 +100,17 @@ def erase(spark, subject: str, request_id: str | None = None) -> dict:
     cfg = settings()
     ensure_all(spark)
 
+    ids = identifiers(user_id, user_key)
     with connect() as conn:
-        before_postgres = _postgres_counts(conn, user_id, user_key)
+        before_postgres = _postgres_counts(conn, ids)
     before = {}
-    for relation, columns in _spark_tables(spark):
-        cond = _spark_condition(columns, user_id, user_key)
-        if cond:
+    for relation, columns in spark_tables(spark, SPARK_SCHEMAS):
+        if cond := spark_condition(columns, ids):
             before[relation] = spark.sql(f"select count(*) from {relation} where {cond}").collect()[0][0]
 
     ERASURES.append(spark, {"user_key": [user_key], "request_id": [request_id],
                             "requested_at": [dt.datetime.now(dt.UTC)]}, request_id)
-    consent_changes_removed = CONSENT_CHANGES.remove_subject(spark, user_key)
+    CONSENT_CHANGES.remove_subject(spark, user_key)
     for table in ("users", "consents", "events"):
         _rewrite_without(cfg.raw_dir / table, user_id)
         spark.sql(f"refresh table raw.{table}")
@@ -184,19 +127,15 @@ def erase(spark, subject: str, request_id: str | None = None) -> dict:
 
     export_marts(spark)
     with connect() as conn:
-        stores = _erase_postgres(conn, user_id, user_key, request_id, before_postgres)
+        stores = _erase_postgres(conn, ids, request_id, before_postgres)
 
-    for relation, columns in _spark_tables(spark):
-        cond = _spark_condition(columns, user_id, user_key)
-        if not cond:
+    for relation, columns in spark_tables(spark, SPARK_SCHEMAS):
+        if not (cond := spark_condition(columns, ids)):
             continue
-        shown = _spark_condition(columns, "<subject user_id>", user_key)
+        shown = spark_condition(columns, {**ids, "user_id": "<subject user_id>"})
         stores.append({"store": f"spark:{relation}", "rows_removed": before.get(relation, 0),
                        "verification": f"select count(*) from {relation} where {shown}",
                        "result": spark.sql(f"select count(*) from {relation} where {cond}").collect()[0][0]})
-    query = f"select count(*) from {CONSENT_CHANGES.table} where user_key = '{user_key}'"
-    stores.append({"store": f"spark:{CONSENT_CHANGES.table}", "rows_removed": consent_changes_removed,
-                   "verification": query, "result": spark.sql(query).collect()[0][0]})
     packages = _remove_access_packages(cfg.home / "access_requests", user_key)
     stores.append({"store": "files:access_requests/", "rows_removed": packages,
                    "verification": "access packages whose subject pseudonym is the subject's",

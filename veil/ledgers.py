@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from veil.parquet_files import rewrite_without
 from veil.settings import settings
 
 UTC_US = pa.timestamp("us", tz="UTC")
@@ -46,15 +47,8 @@ class Ledger:
 
     def remove_subject(self, spark, user_key: str) -> int:
         """Rewrite the ledger without the subject's rows (erasure); returns rows removed."""
-        removed = 0
-        for path in sorted(self.folder.glob("*.parquet")):
-            table = pq.read_table(path)
-            keep = pc.invert(pc.fill_null(pc.equal(table.column("user_key"), user_key), False))
-            if (kept := table.filter(keep)).num_rows != table.num_rows:
-                removed += table.num_rows - kept.num_rows
-                tmp = path.with_suffix(".rewrite")
-                pq.write_table(kept, tmp)
-                tmp.replace(path)
+        removed = sum(rewrite_without(path, lambda table: pc.equal(table.column("user_key"), user_key))
+                      for path in sorted(self.folder.glob("*.parquet")))
         if removed:
             spark.sql(f"refresh table {self.table}")
         return removed

@@ -18,10 +18,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from veil.errors import VeilError
+from veil.holdings import DERIVED_SCHEMAS, spark_tables
 from veil.manifest import load_manifest, node_meta, project_sources
+from veil.parquet_files import rewrite_without
 from veil.settings import settings
-
-DERIVED_SCHEMAS = ("staging", "intermediate", "marts", "privacy", "history")
 
 
 @dataclass(frozen=True)
@@ -57,15 +57,7 @@ def _purge_raw(folder: Path, rule: Rule, cutoff: dt.date) -> int:
                 shutil.rmtree(part)
         return removed
     for path in sorted(folder.rglob("*.parquet")):
-        table = pq.read_table(path)
-        column = table.column(rule.column)
-        keep = pc.fill_null(pc.greater_equal(pc.cast(column, "date32"), cutoff), True)
-        kept = table.filter(keep)
-        if kept.num_rows != table.num_rows:
-            removed += table.num_rows - kept.num_rows
-            tmp = path.with_suffix(".rewrite")
-            pq.write_table(kept, tmp, compression="zstd")
-            tmp.replace(path)
+        removed += rewrite_without(path, lambda table: pc.less(pc.cast(table.column(rule.column), "date32"), cutoff))
     return removed
 
 
@@ -82,17 +74,8 @@ def _drop_partitions(spark, relation: str, column: str, cutoff: dt.date) -> int:
 
 
 def _partitioned_by(spark, column: str) -> list[str]:
-    out = []
-    for schema in DERIVED_SCHEMAS:
-        if not spark.catalog.databaseExists(schema):
-            continue
-        for t in spark.catalog.listTables(schema):
-            if t.tableType == "VIEW" or t.isTemporary:
-                continue
-            relation = f"{schema}.{t.name}"
-            if any(c.name == column and c.isPartition for c in spark.catalog.listColumns(relation)):
-                out.append(relation)
-    return out
+    return [relation for relation, _ in spark_tables(spark, DERIVED_SCHEMAS)
+            if any(c.name == column and c.isPartition for c in spark.catalog.listColumns(relation))]
 
 
 def purge(spark, as_of: dt.date | None = None, rebuild: bool = True) -> dict:
@@ -102,8 +85,8 @@ def purge(spark, as_of: dt.date | None = None, rebuild: bool = True) -> dict:
 
     started = time.perf_counter()
     as_of = as_of or dt.datetime.now(dt.UTC).date()
-    stores, cutoffs = [], {}
-    for rule in rules():
+    stores, cutoffs, active = [], {}, rules()
+    for rule in active:
         cutoff = rule.cutoff(as_of)
         cutoffs[f"raw.{rule.table}"] = cutoff.isoformat()
         removed = _purge_raw(settings().raw_dir / rule.table, rule, cutoff)
@@ -123,7 +106,7 @@ def purge(spark, as_of: dt.date | None = None, rebuild: bool = True) -> dict:
         from veil.export import SCHEMA, connect
 
         with connect() as conn:
-            for rule in rules():
+            for rule in active:
                 cutoff = rule.cutoff(as_of)
                 for (table,) in conn.execute("select table_name from information_schema.columns "
                                              "where table_schema = %s and column_name = %s",

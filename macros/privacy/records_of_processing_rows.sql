@@ -6,10 +6,7 @@
     {%- if execute -%}
         {%- set declared = var('purposes') -%}
         {%- for node in (graph.sources.values() | list) + (graph.nodes.values() | list) -%}
-            {%- set meta = {} -%}
-            {%- do meta.update(node.get('source_meta') or {}) -%}
-            {%- do meta.update(node.get('meta') or {}) -%}
-            {%- do meta.update((node.get('config') or {}).get('meta') or {}) -%}
+            {%- set meta = veil.node_meta(node) -%}
             {%- if node.resource_type in ('source', 'model') and node.package_name == project_name
                   and meta.get('purpose') in declared -%}
                 {%- set categories = [] -%}

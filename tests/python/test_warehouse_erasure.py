@@ -38,7 +38,7 @@ def _holdings(spark, pg, user_id: int, email: str, key: str) -> dict[str, int]:
                 n = spark.sql(f"select count(*) from {relation} where {' or '.join(conds)}").collect()[0][0]
                 if n:
                     found[relation] = n
-    from veil.erase import POSTGRES_KEEP
+    from veil.holdings import POSTGRES_KEEP
     from veil.subjects import partner_pseudonym
 
     for schema, table, column in pg.execute(

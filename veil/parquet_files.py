@@ -1,0 +1,25 @@
+"""Rewriting Parquet files without some rows: Parquet has no DELETE, so erasure, retention and the compliance
+ledgers all remove rows by writing a file's survivors beside it and swapping it in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+
+def rewrite_without(path: Path, drop: Callable[[pa.Table], pa.ChunkedArray]) -> int:
+    """Rewrite `path` without the rows where `drop(table)` is true (null counts as false); returns rows removed.
+    The file is replaced in one rename, so a reader sees the old or the new file, never half of one."""
+    table = pq.read_table(path)
+    drop_mask = pc.fill_null(drop(table), False)
+    if not pc.any(drop_mask).as_py():
+        return 0
+    kept = table.filter(pc.invert(drop_mask))
+    tmp = path.with_suffix(".rewrite")
+    pq.write_table(kept, tmp, compression="zstd")
+    tmp.replace(path)
+    return table.num_rows - kept.num_rows
