@@ -40,9 +40,13 @@ run: install
 test: install lint
 	$(WITH_KEY) $(BIN)/pytest -q
 
+PY_DIRS := veil generator bench tests/python
+
 lint:
-	$(BIN)/ruff check veil generator bench tests/python --select F,E9
-	$(BIN)/sqlfluff lint models snapshots tests/dbt macros --processes 1
+	$(BIN)/ruff check $(PY_DIRS)
+	$(BIN)/ruff format --check $(PY_DIRS)
+	$(BIN)/mypy
+	$(BIN)/sqlfluff lint models snapshots tests/dbt --processes 1
 
 ## the lineage site: dbt docs on the Spark catalog
 docs: install

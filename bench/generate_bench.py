@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import threading
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -58,7 +58,7 @@ def main() -> int:
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     Path(args.home).mkdir(parents=True, exist_ok=True)
 
-    from veil.generate import generate
+    from veil.warehouse.generate import generate
 
     memory = TreeMemory()
     memory.start()
@@ -67,8 +67,10 @@ def main() -> int:
     wall = time.perf_counter() - started
     memory.running = False
 
-    print(f"\ngenerator benchmark: {args.users:,} users, {args.events:,} events, {args.workers} workers, "
-          f"{os.cpu_count()} cores")
+    print(
+        f"\ngenerator benchmark: {args.users:,} users, {args.events:,} events, {args.workers} workers, "
+        f"{os.cpu_count()} cores"
+    )
     print("(worker-s: generate + write time summed over worker processes; they overlap, so the sum exceeds wall)")
     print(f"{'table':<10}{'rows':>14}{'MB':>10}{'worker-s':>10}{'rows/worker-s':>15}")
     for table, rows in summary.rows.items():

@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from generator import DatasetConfig, generate_chunk  # noqa: E402
 from generator.catalog import search_vocabulary  # noqa: E402
 from generator.locales import PROFILES  # noqa: E402
-from veil.classify import classify_column  # noqa: E402
-from veil.text_pii import find_spans  # noqa: E402
+from veil.detection.classify import classify_column  # noqa: E402
+from veil.detection.text import find_spans  # noqa: E402
 
 SAMPLE = 300
 
@@ -63,7 +63,7 @@ def labelled_columns() -> list[tuple[str, list, str | None]]:
             (f"date_of_birth_{suffix}", [str(d) for d in pick["date_of_birth"]], "date_of_birth"),
             (f"ip_address_{suffix}", pick["ip_address"], "ip_address"),
         ]
-    full = [f"{f} {last}" for f, last in zip(users["first_name"][:SAMPLE], users["last_name"][:SAMPLE])]
+    full = [f"{f} {last}" for f, last in zip(users["first_name"][:SAMPLE], users["last_name"][:SAMPLE], strict=True)]
     queries = [q for q in events["search_query"] if q][:3000]
     vocab = set(search_vocabulary().to_pylist())
     cols += [
@@ -78,18 +78,39 @@ def labelled_columns() -> list[tuple[str, list, str | None]]:
         ("user_agent", events["user_agent"][:SAMPLE], "user_agent"),
         ("search_query", queries, "free_text_with_pii"),
         # independent hand-made positives
-        ("card_number", [_luhn_complete(rng.choice(["4", "51", "55", "37"]), 16, rng) for _ in range(200)],
-         "credit_card"),
-        ("payment_ref", [" ".join(n[i:i + 4] for i in range(0, 16, 4))
-                         for n in (_luhn_complete("5", 16, rng) for _ in range(200))], "credit_card"),
-        ("iban", [_iban(rng.choice(["DE", "FR", "GB", "ES"]), rng.choice([22, 27, 24]), rng) for _ in range(200)],
-         "iban"),
-        ("ssn", [f"{rng.randint(1, 665):03d}-{rng.randint(1, 99):02d}-{rng.randint(1, 9999):04d}" for _ in range(200)],
-         "national_id"),
-        ("dni", [(n := rng.randint(10**7, 10**8 - 1), f"{n}{'TRWAGMYFPDXBNJZSQVHLCKE'[n % 23]}")[1]
-                 for _ in range(200)], "national_id"),
-        ("location", [f"{rng.uniform(-60, 70):.5f},{rng.uniform(-170, 170):.5f}" for _ in range(200)],
-         "geo_coordinates"),
+        (
+            "card_number",
+            [_luhn_complete(rng.choice(["4", "51", "55", "37"]), 16, rng) for _ in range(200)],
+            "credit_card",
+        ),
+        (
+            "payment_ref",
+            [
+                " ".join(n[i : i + 4] for i in range(0, 16, 4))
+                for n in (_luhn_complete("5", 16, rng) for _ in range(200))
+            ],
+            "credit_card",
+        ),
+        (
+            "iban",
+            [_iban(rng.choice(["DE", "FR", "GB", "ES"]), rng.choice([22, 27, 24]), rng) for _ in range(200)],
+            "iban",
+        ),
+        (
+            "ssn",
+            [f"{rng.randint(1, 665):03d}-{rng.randint(1, 99):02d}-{rng.randint(1, 9999):04d}" for _ in range(200)],
+            "national_id",
+        ),
+        (
+            "dni",
+            [(n := rng.randint(10**7, 10**8 - 1), f"{n}{'TRWAGMYFPDXBNJZSQVHLCKE'[n % 23]}")[1] for _ in range(200)],
+            "national_id",
+        ),
+        (
+            "location",
+            [f"{rng.uniform(-60, 70):.5f},{rng.uniform(-170, 170):.5f}" for _ in range(200)],
+            "geo_coordinates",
+        ),
         ("kontakt", ["anna.schmidt@web.de", "j.muller@gmx.de", "info.kunde@t-online.de"] * 50, "email"),
         ("nombre_completo", ["María José García", "José Luis Fernández", "Ana Martínez"] * 50, "person_name"),
         ("telefono", ["+34 612 345 678", "+34 699 001 122", "+34 622 987 654"] * 50, "phone"),
@@ -100,14 +121,16 @@ def labelled_columns() -> list[tuple[str, list, str | None]]:
         ("product_id", [v for v in events["product_id"] if v][:SAMPLE], None),
         ("order_number", [str(rng.randint(10**15, 10**16 - 1)) for _ in range(200)], None),
         ("invoice", [f"INV-{rng.randint(10**6, 10**7)}" for _ in range(200)], None),
-        ("request_uuid", [f"{rng.getrandbits(128):032x}"[:8] + "-4a1b-8c2d-" + f"{rng.getrandbits(48):012x}"
-                          for _ in range(200)], None),
+        (
+            "request_uuid",
+            [f"{rng.getrandbits(128):032x}"[:8] + "-4a1b-8c2d-" + f"{rng.getrandbits(48):012x}" for _ in range(200)],
+            None,
+        ),
         ("row_hash", [f"{rng.getrandbits(256):064x}" for _ in range(200)], None),
         ("checksum", [f"{rng.getrandbits(128):032x}" for _ in range(200)], None),
         ("created_epoch", [str(rng.randint(1_600_000_000, 1_800_000_000)) for _ in range(200)], None),
         ("created_epoch_ms", [str(rng.randint(1_600_000_000_000, 1_800_000_000_000)) for _ in range(200)], None),
-        ("app_version", [f"{rng.randint(1, 20)}.{rng.randint(0, 30)}.{rng.randint(0, 99)}" for _ in range(200)],
-         None),
+        ("app_version", [f"{rng.randint(1, 20)}.{rng.randint(0, 30)}.{rng.randint(0, 99)}" for _ in range(200)], None),
         ("price", [f"{rng.uniform(1, 999):.2f}" for _ in range(200)], None),
         ("revenue", [str(v) for v in events["revenue"] if v is not None][:SAMPLE], None),
         ("quantity", [str(rng.randint(1, 20)) for _ in range(200)], None),
@@ -116,10 +139,19 @@ def labelled_columns() -> list[tuple[str, list, str | None]]:
         ("product_name", ["Wireless Headphones", "Leather Boots", "Steel Kettle", "Garden Chair"] * 50, None),
         ("device", events["device"][:SAMPLE], None),
         ("currency", ["USD", "EUR", "GBP", "JPY"] * 50, None),
-        ("page_url", [u for u, q in zip(events["page_url"], events["search_query"]) if q in vocab or q is None
-                      ][:SAMPLE], None),
-        ("landing_url", [u for u, q in zip(events["page_url"], events["search_query"]) if q and q not in vocab
-                         ][:20] + events["page_url"][:SAMPLE], "free_text_with_pii"),  # PII in ?q=
+        (
+            "page_url",
+            [u for u, q in zip(events["page_url"], events["search_query"], strict=True) if q in vocab or q is None][
+                :SAMPLE
+            ],
+            None,
+        ),
+        (
+            "landing_url",
+            [u for u, q in zip(events["page_url"], events["search_query"], strict=True) if q and q not in vocab][:20]
+            + events["page_url"][:SAMPLE],
+            "free_text_with_pii",
+        ),  # PII in ?q=
         ("status", ["active", "dormant", "closed"] * 60, None),
         ("sku", [f"SKU-{rng.randint(1000, 9999)}-{rng.choice('ABC')}" for _ in range(200)], None),
         ("comment", ["great product, fast delivery", "too small for me", "would buy again", "ok"] * 50, None),
@@ -133,24 +165,48 @@ def labelled_text() -> list[tuple[str, list[tuple[int, int, str]]]]:
     cfg = DatasetConfig(users=3_000, events=10_000, seed=78, chunk_users=3_000, dirty_rate=0.0)
     users = generate_chunk(cfg, 0).users.to_pydict()
     cases = []
-    templates = [("contact {} please", "email"), ("call me {}", "phone"), ("gift for {}", "person_name"),
-                 ("order status {} urgent", "email"), ("{} password reset", "person_name"),
-                 ("my ip is {}", "ip_address"), ("card {} declined", "credit_card")]
+    templates = [
+        ("contact {} please", "email"),
+        ("call me {}", "phone"),
+        ("gift for {}", "person_name"),
+        ("order status {} urgent", "email"),
+        ("{} password reset", "person_name"),
+        ("my ip is {}", "ip_address"),
+        ("card {} declined", "credit_card"),
+    ]
     for i in range(600):
         tmpl, entity = templates[i % len(templates)]
         u = rng.randrange(3_000)
-        value = {"email": users["email"][u], "phone": users["phone"][u], "ip_address": users["ip_address"][u],
-                 "person_name": f"{users['first_name'][u]} {users['last_name'][u]}",
-                 "credit_card": _luhn_complete("4", 16, rng)}[entity]
-        if entity == "person_name" and not users["first_name"][u].isascii() and not users["first_name"][u][:1].isalpha():
+        value = {
+            "email": users["email"][u],
+            "phone": users["phone"][u],
+            "ip_address": users["ip_address"][u],
+            "person_name": f"{users['first_name'][u]} {users['last_name'][u]}",
+            "credit_card": _luhn_complete("4", 16, rng),
+        }[entity]
+        if (
+            entity == "person_name"
+            and not users["first_name"][u].isascii()
+            and not users["first_name"][u][:1].isalpha()
+        ):
             value = f"{users['last_name'][u]}{users['first_name'][u]}"
         if entity == "person_name" and users["locale"][u] in ("ja_JP", "zh_CN"):
             value = f"{users['last_name'][u]}{users['first_name'][u]}"
         start = tmpl.index("{}")
         cases.append((tmpl.format(value), [(start, start + len(value), entity)]))
-    negatives = ["red shoes size 42", "iphone 15 pro max 256gb", "order 1234567890", "delivery 2026-01-05",
-                 "wireless headphones under 50", "New Balance running shoes", "version 10.2.3 release notes",
-                 "best kettle 2026", "black friday deals", "Paris hotel", "garden chair set of 4"]
+    negatives = [
+        "red shoes size 42",
+        "iphone 15 pro max 256gb",
+        "order 1234567890",
+        "delivery 2026-01-05",
+        "wireless headphones under 50",
+        "New Balance running shoes",
+        "version 10.2.3 release notes",
+        "best kettle 2026",
+        "black friday deals",
+        "Paris hotel",
+        "garden chair set of 4",
+    ]
     cases += [(t, []) for t in negatives * 20]
     return cases
 

@@ -23,12 +23,12 @@ def main() -> int:
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     Path(args.home).mkdir(parents=True, exist_ok=True)
 
-    from veil.scan import scan
-    from veil.spark import get_spark
+    from veil.detection.scan import scan
+    from veil.warehouse.spark import get_spark
 
     spark = get_spark()
     if not spark.catalog.tableExists("raw.users") or spark.table("raw.users").count() < 1_000_000:
-        from veil.generate import generate
+        from veil.warehouse.generate import generate
 
         generate(users=1_000_000, events=1_000_000, workers=2, spark=spark)
     spark.sql("create database if not exists bench")
@@ -36,7 +36,7 @@ def main() -> int:
     spark.sql("create table bench.users_20 using parquet as select *, email as contact_email from raw.users")
     rows, cols = spark.table("bench.users_20").count(), len(spark.table("bench.users_20").columns)
     timings = []
-    for attempt in (1, 2):
+    for _attempt in (1, 2):
         started = time.perf_counter()
         findings = scan("bench.users_20", spark, rows=args.sample)
         timings.append(time.perf_counter() - started)

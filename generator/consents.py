@@ -51,11 +51,13 @@ def generate_consents(rng: np.random.Generator, users: Users, first_consent_id: 
     order = np.lexsort((t, ui))
     ui, t = ui[order], t[order]
     status = np.where(np.concatenate(granted)[order], 1, 0)
-    return pa.table({
-        "consent_id": pa.array(first_consent_id + np.arange(len(ui), dtype=np.int64)),
-        "user_id": pa.array(users.user_id[ui]),
-        "purpose": take(pa.array(PURPOSES), np.concatenate(purpose)[order]),
-        "status": take(pa.array(["withdrawn", "granted"]), status),
-        "source": take(pa.array(SOURCES), np.concatenate(source)[order]),
-        "recorded_at": pa.array(t * 1_000_000, pa.timestamp("us", tz="UTC")),
-    })
+    return pa.table(
+        {
+            "consent_id": pa.array(first_consent_id + np.arange(len(ui), dtype=np.int64)),
+            "user_id": pa.array(users.user_id[ui]),
+            "purpose": take(pa.array(PURPOSES), np.concatenate(purpose)[order]),
+            "status": take(pa.array(["withdrawn", "granted"]), status),
+            "source": take(pa.array(SOURCES), np.concatenate(source)[order]),
+            "recorded_at": pa.array(t * 1_000_000, pa.timestamp("us", tz="UTC")),
+        }
+    )

@@ -15,9 +15,27 @@ from generator.dirty import corrupt_events, corrupt_users
 from generator.events import generate_events
 from generator.users import DAY, generate_users
 
-USER_COLUMNS = ("user_id", "first_name", "last_name", "email", "phone", "ip_address", "street_address", "city",
-                "postcode", "region", "country", "locale", "date_of_birth", "gender", "created_at",
-                "last_login_at", "account_status", "tier", "lifetime_value")
+USER_COLUMNS = (
+    "user_id",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "ip_address",
+    "street_address",
+    "city",
+    "postcode",
+    "region",
+    "country",
+    "locale",
+    "date_of_birth",
+    "gender",
+    "created_at",
+    "last_login_at",
+    "account_status",
+    "tier",
+    "lifetime_value",
+)
 
 
 @dataclass(frozen=True)
@@ -67,8 +85,14 @@ def generate_chunk(cfg: DatasetConfig, chunk: int) -> Chunk:
     t0 = time.perf_counter()
     users = generate_users(rng, u0 + 1, n_users, cfg.start_epoch, cfg.end_epoch, cfg.seed)
     t1 = time.perf_counter()
-    events = generate_events(rng, users, n_events, first_event_id=chunk * 10**10 + 1,
-                             first_session_id=chunk * 10**9 + 1, window_end=cfg.end_epoch)
+    events = generate_events(
+        rng,
+        users,
+        n_events,
+        first_event_id=chunk * 10**10 + 1,
+        first_session_id=chunk * 10**9 + 1,
+        window_end=cfg.end_epoch,
+    )
     t2 = time.perf_counter()
     consents = generate_consents(rng, users, first_consent_id=chunk * 10**8 + 1)
     t3 = time.perf_counter()
@@ -80,5 +104,9 @@ def generate_chunk(cfg: DatasetConfig, chunk: int) -> Chunk:
     t4 = time.perf_counter()
     event_table = corrupt_events(rng, events.table, cfg.dirty_rate)
     t5 = time.perf_counter()
-    return Chunk(users=user_table, consents=consents, events=event_table,
-                 seconds={"users": t1 - t0 + t4 - t3, "events": t2 - t1 + t5 - t4, "consents": t3 - t2})
+    return Chunk(
+        users=user_table,
+        consents=consents,
+        events=event_table,
+        seconds={"users": t1 - t0 + t4 - t3, "events": t2 - t1 + t5 - t4, "consents": t3 - t2},
+    )

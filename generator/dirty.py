@@ -52,8 +52,9 @@ def corrupt_events(rng: np.random.Generator, events: pa.Table, rate: float) -> p
     i = idx[kind == 2]
     cols["event_type"] = _set_dictionary(cols["event_type"], i, rng.choice(UNKNOWN_TYPES, len(i)))
     i = idx[kind == 3]
-    cols["event_ts"] = _set(cols["event_ts"], i, pa.array(FUTURE_TS_US + rng.integers(0, 10**12, len(i)),
-                                                          pa.timestamp("us", tz="UTC")))
+    cols["event_ts"] = _set(
+        cols["event_ts"], i, pa.array(FUTURE_TS_US + rng.integers(0, 10**12, len(i)), pa.timestamp("us", tz="UTC"))
+    )
     # duplicate: a whole earlier clean row delivered twice (at-least-once delivery); copying only rows
     # that are not corrupted themselves keeps one quarantined row per corrupted row
     i = idx[kind == 4]

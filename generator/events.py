@@ -20,8 +20,34 @@ from generator.users import DAY, Users
 
 # weekday (Mon..Sun) and local hour-of-day activity profiles
 WEEKDAY_WEIGHT = np.array([1.0, 1.0, 0.98, 0.97, 0.93, 0.70, 0.66])
-HOUR_WEIGHT = np.array([0.3, 0.2, 0.12, 0.1, 0.1, 0.15, 0.35, 0.6, 0.8, 0.9, 0.95, 1.0,
-                        1.05, 1.0, 0.95, 0.95, 1.0, 1.1, 1.3, 1.5, 1.6, 1.4, 1.0, 0.6])
+HOUR_WEIGHT = np.array(
+    [
+        0.3,
+        0.2,
+        0.12,
+        0.1,
+        0.1,
+        0.15,
+        0.35,
+        0.6,
+        0.8,
+        0.9,
+        0.95,
+        1.0,
+        1.05,
+        1.0,
+        0.95,
+        0.95,
+        1.0,
+        1.1,
+        1.3,
+        1.5,
+        1.6,
+        1.4,
+        1.0,
+        0.6,
+    ]
+)
 HOUR_P = HOUR_WEIGHT / HOUR_WEIGHT.sum()
 MEAN_EVENTS_PER_SESSION = 6.8
 FX_PER_USD = {"USD": 1.0, "GBP": 0.79, "EUR": 0.92, "JPY": 150.0, "CNY": 7.2}
@@ -56,20 +82,24 @@ def _session_starts(rng, users: Users, u: np.ndarray, first: np.ndarray) -> np.n
 
 
 def _funnel_counts(rng, s: int, first: np.ndarray, conv: np.ndarray) -> np.ndarray:
-    """Events of each type per session (columns in catalog.EVENT_TYPES order)."""
-    c = np.zeros((s, len(catalog.EVENT_TYPES)), dtype=np.int64)
-    c[:, 0] = first
-    c[:, 1] = ~first & (rng.random(s) < 0.35)
-    c[:, 2] = rng.geometric(0.3, s)
-    c[:, 3] = (rng.random(s) < 0.35) * rng.geometric(0.55, s)
-    c[:, 4] = rng.poisson(1.5, s)
-    c[:, 5] = (rng.random(s) < 0.15) * rng.geometric(0.5, s)
-    c[:, 6] = rng.binomial(c[:, 5], 0.55)
+    """Events of each type per session (columns in catalog.EVENT_TYPES order, which the project declares)."""
+    n = {
+        "signup": first.astype(np.int64),
+        "login": (~first & (rng.random(s) < 0.35)).astype(np.int64),
+        "page_view": rng.geometric(0.3, s),
+        "search": (rng.random(s) < 0.35) * rng.geometric(0.55, s),
+        "click": rng.poisson(1.5, s),
+        "video_play": (rng.random(s) < 0.15) * rng.geometric(0.5, s),
+    }
+    n["video_complete"] = rng.binomial(n["video_play"], 0.55)
     carted = rng.random(s) < np.clip(0.22 * conv, 0, 0.9)
-    c[:, 7] = carted * rng.geometric(0.6, s)
-    c[:, 8] = rng.binomial(c[:, 7], 0.2)
-    c[:, 9] = carted & (rng.random(s) < np.clip(0.42 * conv, 0, 0.95))
-    return c
+    n["add_to_cart"] = carted * rng.geometric(0.6, s)
+    n["remove_from_cart"] = rng.binomial(n["add_to_cart"], 0.2)
+    n["purchase"] = (carted & (rng.random(s) < np.clip(0.42 * conv, 0, 0.95))).astype(np.int64)
+    missing = set(catalog.EVENT_TYPES) ^ set(n)
+    if missing:
+        raise ValueError(f"vars.event_types and the generator's session model differ in {sorted(missing)}")
+    return np.stack([n[t] for t in catalog.EVENT_TYPES], axis=1).astype(np.int64)
 
 
 def _fit_to_total(rng, counts: np.ndarray, first: np.ndarray, target: int) -> np.ndarray:
@@ -88,12 +118,13 @@ def _fit_to_total(rng, counts: np.ndarray, first: np.ndarray, target: int) -> np
     deficit = target - total
     if deficit:
         extra = rng.multinomial(deficit, np.full(int(keep.sum()), 1 / keep.sum()))
-        counts[np.flatnonzero(keep), 2] += extra
+        counts[np.flatnonzero(keep), catalog.EVENT_TYPES.index("page_view")] += extra
     return keep
 
 
-def generate_events(rng, users: Users, n_events: int, first_event_id: int, first_session_id: int,
-                    window_end: int) -> Events:
+def generate_events(
+    rng, users: Users, n_events: int, first_event_id: int, first_session_id: int, window_end: int
+) -> Events:
     n_users = len(users.user_id)
     # heavy-tailed activity: lognormal propensity times tier, scaled by how long the user was active
     span_days = (users.active_until - users.created_at) / DAY
@@ -143,9 +174,11 @@ def generate_events(rng, users: Users, n_events: int, first_event_id: int, first
     session_ip = where(same_ip, take(users.columns["ip_address"], u), ipv4(rng, octet))
 
     # per-event content, as dictionary-encoded columns indexed with numpy (no string copies)
-    is_purchase = etype == 9
-    is_search = etype == 3
-    is_product_event = (etype >= 7) | ((etype == 2) & (rng.random(n) < 0.45))
+    code = {t: i for i, t in enumerate(catalog.EVENT_TYPES)}
+    is_purchase = etype == code["purchase"]
+    is_search = etype == code["search"]
+    is_cart_or_purchase = np.isin(etype, [code["add_to_cart"], code["remove_from_cart"], code["purchase"]])
+    is_product_event = is_cart_or_purchase | ((etype == code["page_view"]) & (rng.random(n) < 0.45))
     product = np.full(n, -1)
     product[is_product_event] = catalog.zipf_index(rng, int(is_product_event.sum()), catalog.N_PRODUCTS)
     vocab = catalog.search_vocabulary()
@@ -171,26 +204,28 @@ def generate_events(rng, users: Users, n_events: int, first_event_id: int, first
     np.maximum.at(last_login, u, start)
     referrers = np.array(catalog.REFERRERS, dtype=object)
 
-    table = pa.table({
-        "event_id": pa.array(first_event_id + np.arange(n, dtype=np.int64)),
-        "user_id": pa.array(users.user_id[eu]),
-        "session_id": pa.array(first_session_id + sess.astype(np.int64)),
-        "event_ts": pa.array(ts * 1_000_000, pa.timestamp("us", tz="UTC")),
-        "event_type": _dict(catalog.EVENT_TYPES, etype),
-        "page_url": _dict(urls, url),
-        "search_query": _dict(queries, query),
-        "product_id": _dict(catalog.product_ids(), product),
-        "revenue": pa.array(revenue, from_pandas=True),
-        "currency": _dict(currencies, np.where(is_purchase, users.locale_idx[eu], -1)),
-        "device": _dict(catalog.DEVICES, device[sess]),
-        "os": _dict([x[2] for x in catalog.USER_AGENTS], ua[sess]),
-        "browser": _dict([x[3] for x in catalog.USER_AGENTS], ua[sess]),
-        "user_agent": _dict([x[0] for x in catalog.USER_AGENTS], ua[sess]),
-        "referrer": _dict(referrers, ref[sess]),
-        "ip_address": _dict(session_ip, sess),
-        "country": _dict([p.country for p in PROFILES], users.locale_idx[eu]),
-        "gpc": pa.array(gpc_session[sess]),
-    })
+    table = pa.table(
+        {
+            "event_id": pa.array(first_event_id + np.arange(n, dtype=np.int64)),
+            "user_id": pa.array(users.user_id[eu]),
+            "session_id": pa.array(first_session_id + sess.astype(np.int64)),
+            "event_ts": pa.array(ts * 1_000_000, pa.timestamp("us", tz="UTC")),
+            "event_type": _dict(catalog.EVENT_TYPES, etype),
+            "page_url": _dict(urls, url),
+            "search_query": _dict(queries, query),
+            "product_id": _dict(catalog.product_ids(), product),
+            "revenue": pa.array(revenue, from_pandas=True),
+            "currency": _dict(currencies, np.where(is_purchase, users.locale_idx[eu], -1)),
+            "device": _dict(catalog.DEVICES, device[sess]),
+            "os": _dict([x[2] for x in catalog.USER_AGENTS], ua[sess]),
+            "browser": _dict([x[3] for x in catalog.USER_AGENTS], ua[sess]),
+            "user_agent": _dict([x[0] for x in catalog.USER_AGENTS], ua[sess]),
+            "referrer": _dict(referrers, ref[sess]),
+            "ip_address": _dict(session_ip, sess),
+            "country": _dict([p.country for p in PROFILES], users.locale_idx[eu]),
+            "gpc": pa.array(gpc_session[sess]),
+        }
+    )
     return Events(table, last_login, ltv)
 
 
@@ -218,8 +253,11 @@ def _queries_with_pii(rng, is_search: np.ndarray, eu: np.ndarray, users: Users) 
     who = eu[idx]
     kind = rng.integers(0, 3, len(idx))
     name = join(take(users.columns["first_name"], who), " ", take(users.columns["last_name"], who))
-    value = pc.if_else(pa.array(kind == 0), take(users.columns["email"], who),
-                       pc.if_else(pa.array(kind == 1), take(users.columns["phone"], who), name))
+    value = pc.if_else(
+        pa.array(kind == 0),
+        take(users.columns["email"], who),
+        pc.if_else(pa.array(kind == 1), take(users.columns["phone"], who), name),
+    )
     tmpl = rng.integers(0, len(PII_QUERY_TEMPLATES), len(idx))
     prefix = take(pa.array([t.split("{}")[0] for t in PII_QUERY_TEMPLATES]), tmpl)
     suffix = take(pa.array([t.split("{}")[1] for t in PII_QUERY_TEMPLATES]), tmpl)

@@ -56,7 +56,7 @@ def generate_users(rng: np.random.Generator, first_user_id: int, n: int, start: 
     region = pa.nulls(n, pa.string())
     phone = pa.nulls(n, pa.string())
     octet = np.empty(n, dtype=np.int64)
-    for i, (prof, pool) in enumerate(zip(PROFILES, pools)):
+    for i, (prof, pool) in enumerate(zip(PROFILES, pools, strict=True)):
         m = loc == i
         k = int(m.sum())
         if not k:
@@ -124,8 +124,17 @@ def generate_users(rng: np.random.Generator, first_user_id: int, n: int, start: 
         "account_status": take(pa.array(["active", "", "dormant", "suspended", "closed"]), status),
         "tier": take(pa.array(TIERS), tier),
     }
-    return Users(user_id, loc, created, np.maximum(active_until, created + 3600), age, tier,
-                 rng.random(n) < gpc_rate, utc, columns)
+    return Users(
+        user_id,
+        loc,
+        created,
+        np.maximum(active_until, created + 3600),
+        age,
+        tier,
+        rng.random(n) < gpc_rate,
+        utc,
+        columns,
+    )
 
 
 def _scatter(target: pa.Array, idx: np.ndarray, values: pa.Array) -> pa.Array:

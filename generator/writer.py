@@ -49,11 +49,12 @@ def _write_chunk(cfg: DatasetConfig, chunk: int, out: Path) -> tuple[dict[str, i
     # large dictionaries (an IP per session, every URL and query) would be repeated in every date file:
     # store those as plain strings and let Parquet build a dictionary per file from the values it holds
     for column in ("ip_address", "page_url", "search_query"):
-        events = events.set_column(events.schema.get_field_index(column), column,
-                                   events.column(column).cast(pa.string()))
+        events = events.set_column(
+            events.schema.get_field_index(column), column, events.column(column).cast(pa.string())
+        )
     cuts = np.flatnonzero(np.diff(day)) + 1
     size["events"] = 0
-    for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, len(day)]):
+    for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, len(day)], strict=True):
         date = np.datetime64(int(day[lo]), "D")
         folder = out / "events" / f"event_date={date}"
         folder.mkdir(exist_ok=True)

@@ -15,4 +15,9 @@ if [ -z "${VEIL_POSTGRES_URL:-}" ] && ! pg_isready -q -h 127.0.0.1 -p 5432; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start || true
   for _ in $(seq 1 20); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.5; done
+  if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    echo "PostgreSQL does not answer on 127.0.0.1:5432 and could not be started: start it" \
+         "(pg_ctlcluster 15 main start) or set VEIL_POSTGRES_URL / VEIL_TEST_POSTGRES_URL" >&2
+    exit 1
+  fi
 fi

@@ -14,8 +14,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from veil.detection.text import find_spans
 from veil.errors import VeilError
-from veil.text_pii import find_spans
 
 GENESIS = "0" * 64
 
@@ -44,9 +44,11 @@ def _check_no_personal_data(details: dict) -> None:
         text = json.dumps(value, ensure_ascii=False, default=str)
         spans = find_spans(text)
         if spans:
-            raise VeilError(f"audit detail {key!r} looks like it holds personal data "
-                            f"({spans[0].entity}, {spans[0].end - spans[0].start} characters); record counts, "
-                            "table names or pseudonyms instead")
+            raise VeilError(
+                f"audit detail {key!r} looks like it holds personal data "
+                f"({spans[0].entity}, {spans[0].end - spans[0].start} characters); record counts, "
+                "table names or pseudonyms instead"
+            )
 
 
 def record(conn, action: str, details: dict, actor: str | None = None) -> int:
@@ -60,14 +62,16 @@ def record(conn, action: str, details: dict, actor: str | None = None) -> int:
         seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
         recorded_at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
         row_hash = _digest(seq, recorded_at, actor, action, details, prev)
-        conn.execute("insert into audit.trail values (%s, %s, %s, %s, %s, %s, %s)",
-                     (seq, recorded_at, actor, action, json.dumps(details, default=str), prev, row_hash))
+        conn.execute(
+            "insert into audit.trail values (%s, %s, %s, %s, %s, %s, %s)",
+            (seq, recorded_at, actor, action, json.dumps(details, default=str), prev, row_hash),
+        )
     return seq
 
 
 def record_event(action: str, details: dict) -> str:
     """Record on the configured PostgreSQL (VEIL_POSTGRES_URL); returns the new head as `seq:row_hash`."""
-    from veil.export import connect
+    from veil.warehouse.postgres import connect
 
     with connect() as conn:
         seq = record(conn, action, details)
@@ -82,12 +86,31 @@ def head(conn, seq: int | None = None) -> str:
     `veil audit verify --head SEQ:HASH` fails if that row is gone or changed.
     """
     ensure_trail(conn)
-    row = conn.execute("select seq, row_hash from audit.trail where seq = coalesce(%s, (select max(seq) "
-                       "from audit.trail))", (seq,)).fetchone()
+    row = conn.execute(
+        "select seq, row_hash from audit.trail where seq = coalesce(%s, (select max(seq) from audit.trail))", (seq,)
+    ).fetchone()
     return f"{row[0]}:{row[1]}" if row else f"0:{GENESIS}"
 
 
-@dataclass
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    recorded_at: str
+    actor: str
+    action: str
+    details: dict
+
+
+def recent(conn, limit: int = 20) -> list[Entry]:
+    """The newest `limit` entries, oldest first."""
+    ensure_trail(conn)
+    rows = conn.execute(
+        "select seq, recorded_at, actor, action, details from audit.trail order by seq desc limit %s", (limit,)
+    ).fetchall()
+    return [Entry(*row) for row in reversed(rows)]
+
+
+@dataclass(frozen=True)
 class Break:
     seq: int
     reason: str
@@ -100,8 +123,9 @@ def verify(conn, witnessed_head: str | None = None) -> tuple[int, list[Break]]:
     """Recompute the chain; returns (rows checked, breaks). With a witnessed `seq:hash`, that row must still
     be in the chain, unchanged."""
     ensure_trail(conn)
-    rows = conn.execute("select seq, recorded_at, actor, action, details, prev_hash, row_hash "
-                        "from audit.trail order by seq").fetchall()
+    rows = conn.execute(
+        "select seq, recorded_at, actor, action, details, prev_hash, row_hash from audit.trail order by seq"
+    ).fetchall()
     breaks: list[Break] = []
     expected_prev, expected_seq = GENESIS, 1
     for seq, recorded_at, actor, action, details, prev_hash, row_hash in rows:

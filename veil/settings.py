@@ -1,13 +1,16 @@
-"""Every knob in one typed place: a default, an environment variable and a docstring each.
+"""Every knob in one typed place: each field has a default, an environment variable and a docstring.
 
-Secrets are read on demand and never printed: `Settings.__repr__` hides them.
+`Settings()` reads the environment when it is made; `settings()` makes one. Secrets are `Secret`s: their
+repr and str hide the value, and `Settings.__repr__` never shows them. The README's configuration table is
+tested against `ENVIRONMENT` (the variable, default and docstring of every field).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from veil.errors import ConfigError
 
@@ -17,25 +20,78 @@ PSEUDONYM_KEY_ENV = "DBT_ENV_SECRET_PSEUDONYM_KEY"
 """The keyed-hash secret. dbt scrubs DBT_ENV_SECRET_* from logs and only allows it in profiles.yml."""
 
 
-def _env(name: str, default: str) -> str:
-    return os.environ.get(name, default)
+class Secret:
+    """A secret value: printed as `Secret(<n> characters)`, revealed only by `.reveal()`."""
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __len__(self) -> int:
+        return len(self._value)
+
+    def __repr__(self) -> str:
+        return f"Secret({len(self._value)} characters)"
+
+    __str__ = __repr__
+
+
+def _setting(env: str, default: Any, doc: str, cast: type = str) -> Any:
+    """A field read from environment variable `env` (cast to `cast`), else `default`."""
+
+    def read() -> Any:
+        raw = os.environ.get(env)
+        if raw is None or raw == "":
+            return default
+        try:
+            return cast(raw)
+        except ValueError:
+            raise ConfigError(f"{env}={raw!r} is not a valid {cast.__name__}") from None
+
+    return field(default_factory=read, metadata={"env": env, "doc": doc, "default": default})
 
 
 @dataclass(frozen=True)
 class Settings:
-    home: Path = field(default_factory=lambda: Path(_env("VEIL_HOME", str(PROJECT_ROOT))).resolve())
-    """VEIL_HOME: the project directory; the warehouse and metastore live below it."""
-
-    postgres_url: str = field(
-        default_factory=lambda: _env("VEIL_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    home: Path = _setting(
+        "VEIL_HOME", PROJECT_ROOT, "where `warehouse/` (Spark tables, metastore), logs and receipts live", Path
     )
-    """VEIL_POSTGRES_URL: the PostgreSQL that receives the marts (schema `analytics`)."""
-
-    spark_master: str = field(default_factory=lambda: _env("VEIL_SPARK_MASTER", "local[2]"))
-    """VEIL_SPARK_MASTER: Spark master for session mode (local[N] or spark://host:7077)."""
-
-    shuffle_partitions: int = field(default_factory=lambda: int(_env("VEIL_SHUFFLE_PARTITIONS", "4")))
-    """VEIL_SHUFFLE_PARTITIONS: spark.sql.shuffle.partitions; a few on one machine, not 200."""
+    target: str = _setting("VEIL_TARGET", "spark", "dbt target: `spark`, `spark_thrift` or `postgres`")
+    postgres_url: str = _setting(
+        "VEIL_POSTGRES_URL",
+        "postgresql://postgres@127.0.0.1:5432/postgres",
+        "where `veil export` writes schema `analytics`",
+    )
+    test_postgres_url: str = _setting(
+        "VEIL_TEST_POSTGRES_URL",
+        "postgresql://postgres@127.0.0.1:5432/test",
+        "the PostgreSQL the tests use (created by the test setup)",
+    )
+    spark_master: str = _setting(
+        "VEIL_SPARK_MASTER", "local[2]", "Spark master in session mode (`spark://host:7077` for a standalone cluster)"
+    )
+    shuffle_partitions: int = _setting("VEIL_SHUFFLE_PARTITIONS", 4, "`spark.sql.shuffle.partitions`", int)
+    spark_driver_memory: str = _setting("VEIL_SPARK_DRIVER_MEMORY", "6g", "`spark.driver.memory`")
+    spark_java_options: str = _setting(
+        "VEIL_SPARK_JAVA_OPTIONS", "-XX:+UseParallelGC", "extra JVM options of the Spark driver"
+    )
+    thrift_host: str = _setting("VEIL_THRIFT_HOST", "127.0.0.1", "Spark Thrift Server host (`spark_thrift` target)")
+    thrift_port: int = _setting("VEIL_THRIFT_PORT", 10001, "Spark Thrift Server port", int)
+    thrift_user: str = _setting("VEIL_THRIFT_USER", "veil", "user name sent to the Thrift server")
+    pg_host: str = _setting("VEIL_PGHOST", "127.0.0.1", "host of the `postgres` dbt target")
+    pg_port: int = _setting("VEIL_PGPORT", 5432, "port of the `postgres` dbt target", int)
+    pg_user: str = _setting("VEIL_PGUSER", "postgres", "user of the `postgres` dbt target")
+    pg_database: str = _setting("VEIL_PGDATABASE", "postgres", "database of the `postgres` dbt target")
+    dp_budget: float = _setting("VEIL_DP_BUDGET", 10.0, "default epsilon limit per dataset and analyst", float)
+    dbt_target_path: Path | None = _setting(
+        "DBT_TARGET_PATH", None, "dbt's `target/` folder (default `target` in the project)", Path
+    )
+    pseudonym_key: Secret | None = _setting(
+        PSEUDONYM_KEY_ENV, None, "HMAC key, at least 16 characters (`make` creates `.veil/pseudonym.key`)", Secret
+    )
+    pg_password: Secret | None = _setting("VEIL_PGPASSWORD", None, "password of the `postgres` dbt target", Secret)
 
     @property
     def warehouse_dir(self) -> Path:
@@ -52,19 +108,55 @@ class Settings:
         """Derby metastore shared by the generator, dbt and tests (one process at a time)."""
         return self.home / "warehouse" / "metastore_db"
 
-    def pseudonym_key(self) -> str:
-        """The secret for keyed pseudonyms. Raises with the variable to set when it is absent."""
-        key = os.environ.get(PSEUDONYM_KEY_ENV, "")
-        if len(key) < 16:
-            raise ConfigError(
-                f"{PSEUDONYM_KEY_ENV} must be set to a secret of at least 16 characters "
-                f"(got {len(key)} characters). Example: export {PSEUDONYM_KEY_ENV}=$(openssl rand -hex 32)"
-            )
-        return key
+    @property
+    def manifest_path(self) -> Path:
+        return (self.dbt_target_path or PROJECT_ROOT / "target") / "manifest.json"
 
-    def __repr__(self) -> str:  # never print secrets
-        return f"Settings(home={self.home}, spark_master={self.spark_master}, postgres_url=<hidden>)"
+    def key(self) -> str:
+        """The secret for keyed pseudonyms. Raises with the variable to set when it is absent or short."""
+        length = len(self.pseudonym_key) if self.pseudonym_key else 0
+        if self.pseudonym_key is None or length < 16:
+            raise ConfigError(
+                f"{PSEUDONYM_KEY_ENV} must be set to a secret of at least 16 characters (got {length} "
+                f"characters). `make run` keeps one in .veil/pseudonym.key: export {PSEUDONYM_KEY_ENV}=$(cat "
+                ".veil/pseudonym.key)"
+            )
+        return self.pseudonym_key.reveal()
+
+    def __repr__(self) -> str:  # never print secrets, nor credentials inside URLs
+        return f"Settings(home={self.home}, target={self.target}, spark_master={self.spark_master})"
 
 
 def settings() -> Settings:
     return Settings()
+
+
+@dataclass(frozen=True)
+class EnvironmentVariable:
+    name: str
+    default: Any
+    doc: str
+    secret: bool
+
+
+ENVIRONMENT: tuple[EnvironmentVariable, ...] = tuple(
+    EnvironmentVariable(f.metadata["env"], f.metadata["default"], f.metadata["doc"], "Secret" in str(f.type))
+    for f in fields(Settings)
+    if f.default is MISSING and "env" in f.metadata
+)
+"""Every environment variable Veil reads, in field order (the README's configuration table)."""
+
+
+def markdown_table() -> str:
+    """The README's configuration table: variable, default, meaning."""
+    lines = ["| variable | default | meaning |", "|---|---|---|"]
+    for var in ENVIRONMENT:
+        default = "(secret)" if var.secret else ("" if var.default is None else f"`{var.default}`")
+        if var.name == "VEIL_HOME":
+            default = "the project directory"
+        lines.append(f"| `{var.name}` | {default} | {var.doc} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

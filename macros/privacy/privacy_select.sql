@@ -2,6 +2,8 @@
     kept, dropped, pseudonymized, masked or generalized as its `transform` says. A column without a
     classification stops compilation. -#}
 {% macro privacy_select(source_name, table_name) -%}
+    {%- set transforms_known = ['pseudonymize', 'mask_email', 'mask_phone', 'truncate_ip', 'age_band', 'age_years',
+                                'redact_free_text', 'redact_url', 'browser_family'] -%}
     {%- if not execute -%}{{ return('null as parsing_placeholder') }}{%- endif -%}
     {%- set node = veil.source_node(source_name, table_name) -%}
     {%- set outputs = [] -%}
@@ -28,19 +30,14 @@
             {%- if one == 'keep' -%}
                 {%- do outputs.append(name ~ ' as ' ~ output) -%}
             {%- elif one == 'drop' -%}
-            {%- elif one in veil.privacy_transforms() -%}
+            {%- elif one in transforms_known -%}
                 {%- do outputs.append(veil[one](name) ~ ' as ' ~ output) -%}
             {%- else -%}
                 {{ exceptions.raise_compiler_error(
                     "unknown transform '" ~ one ~ "' for " ~ table_name ~ "." ~ column.name
-                    ~ "; one of keep, drop, " ~ veil.privacy_transforms() | join(', ')) }}
+                    ~ "; one of keep, drop, " ~ transforms_known | join(', ')) }}
             {%- endif -%}
         {%- endfor -%}
     {%- endfor -%}
     {{ return(outputs | join(',\n    ')) }}
-{%- endmacro %}
-
-{% macro privacy_transforms() -%}
-    {{ return(['pseudonymize', 'mask_email', 'mask_phone', 'truncate_ip', 'age_band', 'age_years',
-               'redact_free_text', 'redact_url', 'browser_family']) }}
 {%- endmacro %}

@@ -1,5 +1,5 @@
--- Every column of every source and model carries config.meta.privacy, and no exported mart declares a
--- direct identifier. Each returned row is a violation.
+-- Every column of every source and model carries a config.meta.privacy of vars.privacy_classes, and no
+-- exported mart declares a direct identifier. Each returned row is a violation.
 select
     resource_type,
     resource_name,
@@ -7,5 +7,9 @@ select
     privacy_class
 from {{ ref('pii_inventory') }}
 where
-    privacy_class not in ('direct_identifier', 'quasi_identifier', 'sensitive', 'non_sensitive')
+    privacy_class not in (
+        {%- for privacy_class in var('privacy_classes') %}
+        '{{ privacy_class }}'{{ "," if not loop.last }}
+        {%- endfor %}
+    )
     or (schema_name = 'marts' and privacy_class = 'direct_identifier')

@@ -1,15 +1,20 @@
 """Shared fixtures: one SparkSession, one small warehouse built end to end, a real PostgreSQL.
 
-The session-scoped `warehouse` fixture runs the real path once — generate → dbt build on Spark →
-export to PostgreSQL — in this process (Derby allows one Spark process per metastore).
+The `warehouse` fixture runs the real path — generate → dbt build on Spark → export to PostgreSQL — in this
+process (Derby allows one Spark process per metastore). Modules that change the warehouse (consent,
+retention, erasure) take `mutable_warehouse`, which marks it changed; the next module asking for
+`warehouse` gets it rebuilt from scratch first. So every module runs alone and in any order; the collection
+order below (changing modules last) only saves those rebuilds.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,9 +22,10 @@ ROOT = Path(__file__).resolve().parents[2]
 TEST_POSTGRES_URL = os.environ.get("VEIL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 E2E_USERS, E2E_EVENTS, E2E_SEED = 3_000, 150_000, 7
 E2E_DIRTY_RATE = 0.01
+CHANGING_MODULES = ("test_warehouse_compliance.py", "test_warehouse_erasure.py")
 
 
-def pytest_configure(config):
+def pytest_configure(config: Any) -> None:
     base = Path(config.rootpath) / ".pytest-warehouse"
     os.environ["VEIL_HOME"] = str(base)
     os.environ["DBT_TARGET_PATH"] = str(base / "target")
@@ -29,6 +35,25 @@ def pytest_configure(config):
     os.environ["PYSPARK_PYTHON"] = sys.executable
     # a fresh key per test session, long and unusual enough that finding it anywhere is meaningful
     os.environ["DBT_ENV_SECRET_PSEUDONYM_KEY"] = "veilTestKey" + secrets.token_hex(16)
+
+
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """Modules that change the shared warehouse run last (a speed-up only: see the module docstring)."""
+    items.sort(key=lambda item: item.path.name in CHANGING_MODULES)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    skipped = len(terminalreporter.stats.get("skipped", []))
+    terminalreporter.write_line(f"veil: {skipped} test(s) skipped")
+    if skipped and os.environ.get("CI") == "true":
+        terminalreporter.write_line("veil: CI=true and a test skipped: a service or setup step is missing (see -ra)")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter and reporter.stats.get("skipped") and os.environ.get("CI") == "true" and exitstatus == 0:
+        session.exitstatus = 1
 
 
 @pytest.fixture(scope="session")
@@ -41,50 +66,115 @@ def pseudonym_key() -> str:
     return os.environ["DBT_ENV_SECRET_PSEUDONYM_KEY"]
 
 
+def prepare_test_database(url: str) -> None:
+    """Create the test database (from the server's `postgres` database) and pgcrypto if they are missing.
+    Raises psycopg.OperationalError when the server does not answer or refuses the login."""
+    import psycopg
+
+    dbname = url.rsplit("/", 1)[1]
+    try:
+        conn = psycopg.connect(url, connect_timeout=3, autocommit=True)
+    except psycopg.OperationalError as exc:
+        if f'database "{dbname}" does not exist' not in str(exc):
+            raise
+        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", connect_timeout=3, autocommit=True) as admin:
+            admin.execute(f'create database "{dbname}"')
+        conn = psycopg.connect(url, connect_timeout=3, autocommit=True)
+    with conn:
+        # the postgres dbt target's on-run-start creates pgcrypto; `dbt show` runs no hooks, so do it here too
+        conn.execute("create extension if not exists pgcrypto")
+
+
 @pytest.fixture(scope="session")
 def pg_url() -> str:
     import psycopg
 
     try:
-        # the postgres dbt target's on-run-start creates pgcrypto; `dbt show` runs no hooks, so do it here too
-        with psycopg.connect(TEST_POSTGRES_URL, connect_timeout=3, autocommit=True) as conn:
-            conn.execute("create extension if not exists pgcrypto")
-    except psycopg.OperationalError:
-        pytest.skip(f"PostgreSQL does not answer at {TEST_POSTGRES_URL}: start it "
-                    "(pg_ctlcluster 15 main start) or set VEIL_TEST_POSTGRES_URL")
+        prepare_test_database(TEST_POSTGRES_URL)
+    except psycopg.OperationalError as exc:
+        cause = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        pytest.skip(
+            f"PostgreSQL at {TEST_POSTGRES_URL} is not usable ({cause}): start it with "
+            "`pg_ctlcluster 15 main start` or set VEIL_TEST_POSTGRES_URL to a server the tests may use"
+        )
     return TEST_POSTGRES_URL
 
 
 @pytest.fixture(scope="session")
-def spark(home):
-    import shutil
-
+def spark(home: Path) -> Any:
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
-    from veil.spark import get_spark
+    from veil.warehouse.spark import get_spark
 
     session = get_spark()
     yield session
     session.stop()
 
 
-@pytest.fixture(scope="session")
-def warehouse(spark, pg_url):
-    """Generate a small dataset, `dbt build` it on Spark, export the marts to PostgreSQL."""
-    from veil.export import export_marts
-    from veil.generate import generate
-    from veil.pipeline import run_dbt, scan_raw_sources
+class SharedWarehouse:
+    """The state of the one warehouse of this test session: built, and whether a module changed it."""
 
-    summary = generate(users=E2E_USERS, events=E2E_EVENTS, seed=E2E_SEED, workers=1,
-                       dirty_rate=E2E_DIRTY_RATE, spark=spark)
-    scan_raw_sources(spark)
-    assert run_dbt(["build"], spark=spark), "dbt build failed: see .pytest-warehouse/logs/dbt.log"
-    exported = export_marts(spark, pg_url)
-    return {"summary": summary, "exported": exported}
+    def __init__(self, spark: Any, pg_url: str, home: Path) -> None:
+        self.spark, self.pg_url, self.home = spark, pg_url, home
+        self.info: dict | None = None
+        self.changed = False
+
+    def _reset(self) -> None:
+        for db in self.spark.catalog.listDatabases():
+            if db.name != "default":
+                self.spark.sql(f"drop database if exists {db.name} cascade")
+        for folder in (
+            "warehouse/raw",
+            "warehouse/compliance",
+            "warehouse/spark-warehouse",
+            "receipts",
+            "access_requests",
+        ):
+            shutil.rmtree(self.home / folder, ignore_errors=True)
+
+    def pristine(self) -> dict:
+        """Generate a small dataset, `dbt build` it on Spark, export the marts to PostgreSQL (again, from
+        nothing, if a module changed it)."""
+        if self.info is not None and not self.changed:
+            return self.info
+        from veil.jobs import scan_raw_sources
+        from veil.warehouse.dbt import run_dbt
+        from veil.warehouse.export import export_marts
+        from veil.warehouse.generate import generate
+
+        if self.info is not None:
+            self._reset()
+        summary = generate(
+            users=E2E_USERS, events=E2E_EVENTS, seed=E2E_SEED, workers=1, dirty_rate=E2E_DIRTY_RATE, spark=self.spark
+        )
+        scan_raw_sources(self.spark)
+        assert run_dbt(["build"], spark=self.spark), "dbt build failed: see .pytest-warehouse/logs/dbt.log"
+        exported = export_marts(self.spark, self.pg_url)
+        self.info, self.changed = {"summary": summary, "exported": exported}, False
+        return self.info
+
+
+@pytest.fixture(scope="session")
+def _shared(spark: Any, pg_url: str, home: Path) -> SharedWarehouse:
+    return SharedWarehouse(spark, pg_url, home)
+
+
+@pytest.fixture(scope="module")
+def warehouse(_shared: SharedWarehouse) -> dict:
+    """The warehouse as generated and built, unchanged."""
+    return _shared.pristine()
+
+
+@pytest.fixture(scope="module")
+def mutable_warehouse(_shared: SharedWarehouse) -> dict:
+    """The warehouse for a module that changes it (consent, retention, erasure): later modules get it rebuilt."""
+    info = _shared.pristine()
+    _shared.changed = True
+    return info
 
 
 @pytest.fixture()
-def pg(pg_url):
+def pg(pg_url: str) -> Any:
     import psycopg
 
     with psycopg.connect(pg_url) as conn:

@@ -85,7 +85,9 @@ def test_weekend_days_carry_less_volume_than_weekdays(medium):
 
 def test_funnel_narrows_page_view_then_cart_then_purchase(medium):
     _, _, events = medium
-    counts = dict(zip(*np.unique(events.column("event_type").to_numpy(zero_copy_only=False), return_counts=True)))
+    counts = dict(
+        zip(*np.unique(events.column("event_type").to_numpy(zero_copy_only=False), return_counts=True), strict=True)
+    )
     assert counts["page_view"] > counts["add_to_cart"] > counts["purchase"] > 0
     sessions = pc.unique(events.column("session_id"))
     assert counts["purchase"] < 0.2 * len(sessions)
@@ -95,8 +97,10 @@ def test_conversion_differs_by_segment(medium):
     _, _, events = medium
     etype = events.column("event_type").to_numpy(zero_copy_only=False)
     device = events.column("device").to_numpy(zero_copy_only=False)
-    rate = {d: (etype[device == d] == "purchase").sum() / (etype[device == d] == "page_view").sum()
-            for d in ("desktop", "mobile")}
+    rate = {
+        d: (etype[device == d] == "purchase").sum() / (etype[device == d] == "page_view").sum()
+        for d in ("desktop", "mobile")
+    }
     assert rate["desktop"] > 1.3 * rate["mobile"], rate
 
 
@@ -104,7 +108,9 @@ def test_retention_decays_with_months_since_signup(medium):
     cfg, users, events = medium
     start = cfg.start_epoch
     created = pc.cast(users.column("created_at"), pa.int64()).to_numpy() // 1_000_000
-    cohort_of = dict(zip(users.column("user_id").to_numpy(), ((created - start) // (30 * 86400)).astype(int)))
+    cohort_of = dict(
+        zip(users.column("user_id").to_numpy(), ((created - start) // (30 * 86400)).astype(int), strict=True)
+    )
     ts = pc.cast(events.column("event_ts"), pa.int64()).to_numpy() // 1_000_000
     uid = events.column("user_id").to_numpy()
     month = ((ts - start) // (30 * 86400)).astype(int)
@@ -122,8 +128,8 @@ def test_dirty_rate_is_honoured_exactly():
     dirty_events = dirty_users = 0
     for c in range(cfg.n_chunks):
         a, b = generate_chunk(cfg, c), generate_chunk(clean, c)
-        diff_e = ~np.array([x == y for x, y in zip(a.events.to_pylist(), b.events.to_pylist())])
-        diff_u = ~np.array([x == y for x, y in zip(a.users.to_pylist(), b.users.to_pylist())])
+        diff_e = ~np.array([x == y for x, y in zip(a.events.to_pylist(), b.events.to_pylist(), strict=True)])
+        diff_u = ~np.array([x == y for x, y in zip(a.users.to_pylist(), b.users.to_pylist(), strict=True)])
         dirty_events += diff_e.sum()
         dirty_users += diff_u.sum()
     assert dirty_events == 2_000, dirty_events
@@ -141,8 +147,18 @@ def test_defects_are_the_documented_kinds():
     assert len(ids) - len(np.unique(ids)) > 0
     assert pc.any(pc.greater(events.column("event_ts"), pa.scalar(dt.datetime(2090, 1, 1, tzinfo=dt.UTC)))).as_py()
     types = set(pc.unique(events.column("event_type").cast(pa.string())).to_pylist())
-    assert types - {"page_view", "click", "search", "add_to_cart", "remove_from_cart", "purchase", "video_play",
-                    "video_complete", "login", "signup"}
+    assert types - {
+        "page_view",
+        "click",
+        "search",
+        "add_to_cart",
+        "remove_from_cart",
+        "purchase",
+        "video_play",
+        "video_complete",
+        "login",
+        "signup",
+    }
 
 
 def test_names_include_apostrophes_diacritics_and_non_latin_scripts(medium):

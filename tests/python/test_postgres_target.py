@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from veil.manifest import exported_models
-from veil.pipeline import run_dbt
+from veil.warehouse.dbt import run_dbt
+from veil.warehouse.project import exported_models
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def pg_build(spark, warehouse, pg_url):
-    from veil.load import load_raw
+    from veil.warehouse.load import load_raw
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("VEIL_PGDATABASE", pg_url.rsplit("/", 1)[1])
@@ -46,8 +46,13 @@ def test_marts_on_postgresql_equal_the_marts_on_spark(spark, pg_build, pg):
     spark_revenue = spark.sql("select sum(revenue_usd) from marts.fct_events").collect()[0][0]
     pg_revenue = pg.execute("select sum(revenue_usd) from marts.fct_events").fetchone()[0]
     assert pg_revenue == spark_revenue
-    spark_cells = {tuple(r) for r in spark.sql(
-        "select cohort_month, months_since_signup, active_users from marts.rpt_retention_cohorts").collect()}
-    pg_cells = set(pg.execute(
-        "select cohort_month, months_since_signup, active_users from marts.rpt_retention_cohorts").fetchall())
+    spark_cells = {
+        tuple(r)
+        for r in spark.sql(
+            "select cohort_month, months_since_signup, active_users from marts.rpt_retention_cohorts"
+        ).collect()
+    }
+    pg_cells = set(
+        pg.execute("select cohort_month, months_since_signup, active_users from marts.rpt_retention_cohorts").fetchall()
+    )
     assert pg_cells == spark_cells

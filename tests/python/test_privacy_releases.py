@@ -7,13 +7,13 @@ import statistics
 import psycopg
 import pytest
 
-from veil import dp
-from veil.pipeline import invoke_dbt
+from veil.releases import budget, publish
+from veil.releases import mechanisms as dp
+from veil.warehouse.dbt import invoke_dbt
 
 
 def _rows(sql: str, *extra: str) -> list:
-    result = invoke_dbt(["show", "--inline", sql, "--limit", "-1", "--output", "json", "--log-format", "json",
-                         *extra])
+    result = invoke_dbt(["show", "--inline", sql, "--limit", "-1", "--output", "json", "--log-format", "json", *extra])
     assert result.success
     return [tuple(r) for r in result.result.results[0].agate_table.rows]
 
@@ -23,10 +23,15 @@ def crafted(spark):
     spark.sql("create database if not exists crafted")
     spark.sql("drop table if exists crafted.release")
     # class (30-39, FR) has 2 rows (< k=5); class (40-49, DE) has 6 rows but a single spend band (< l=2)
-    rows = [("30-39", "FR", "low")] * 2 + [("40-49", "DE", "high")] * 6 + \
-           [("20-29", "US", "low")] * 3 + [("20-29", "US", "high")] * 3
-    spark.createDataFrame(rows, "age_group string, geography string, spend_band string") \
-        .write.format("parquet").saveAsTable("crafted.release")
+    rows = (
+        [("30-39", "FR", "low")] * 2
+        + [("40-49", "DE", "high")] * 6
+        + [("20-29", "US", "low")] * 3
+        + [("20-29", "US", "high")] * 3
+    )
+    spark.createDataFrame(rows, "age_group string, geography string, spend_band string").write.format(
+        "parquet"
+    ).saveAsTable("crafted.release")
     yield "crafted.release"
     spark.sql("drop table if exists crafted.release")
 
@@ -42,8 +47,13 @@ def test_l_diversity_test_fails_on_a_crafted_violation(warehouse, crafted):
 
 
 def test_released_extract_passes_k_and_l(warehouse):
-    assert _rows("{{ veil.test_k_anonymity(ref('rpt_users_k_anonymous'), "
-                 "['age_group', 'geography', 'signup_period', 'gender']) }}") == []
+    assert (
+        _rows(
+            "{{ veil.test_k_anonymity(ref('rpt_users_k_anonymous'), "
+            "['age_group', 'geography', 'signup_period', 'gender']) }}"
+        )
+        == []
+    )
     report = _rows("select suppressed_share, information_loss from {{ ref('rpt_k_anonymity_report') }}")
     assert report and report[0][0] <= 0.05 and 0 <= report[0][1] <= 1
 
@@ -64,8 +74,8 @@ def test_discrete_gaussian_noise_has_the_mechanisms_mean_and_variance():
     scale, n = 6.0, 40_000
     noise = dp.discrete_gaussian(scale)([0] * n)
     assert all(isinstance(x, int) for x in noise[:10])
-    assert abs(statistics.fmean(noise)) < 5 * scale / n ** 0.5
-    assert statistics.pvariance(noise) == pytest.approx(scale ** 2, rel=0.05)  # = scale^2 to 1e-6 at this scale
+    assert abs(statistics.fmean(noise)) < 5 * scale / n**0.5
+    assert statistics.pvariance(noise) == pytest.approx(scale**2, rel=0.05)  # = scale^2 to 1e-6 at this scale
     inside = sum(abs(x) <= dp.interval_halfwidth(scale, mechanism="gaussian") for x in noise) / n
     assert inside >= 0.94
 
@@ -82,17 +92,33 @@ def test_gaussian_scale_is_the_smallest_that_meets_epsilon_by_opendps_accounting
     assert 40 < scale < 70  # ~ sqrt(k)=10 times 5.5, far below the Laplace scale k=100 for the same groups
 
 
-def test_partition_selection_threshold_accounts_for_every_group_of_a_user():
+def _laplace_tail(t: int, scale: float) -> float:
+    """P(Z >= t) summed from the discrete Laplace pmf (1-q)/(1+q) q^|k| (independent of the code's closed form)."""
     import math
 
+    q = math.exp(-1 / scale)
+    return math.fsum((1 - q) / (1 + q) * q**k for k in range(t, t + int(80 * scale)))
+
+
+def test_partition_selection_threshold_uses_the_exact_tail_for_every_group_of_a_user():
     for k in (1, 20, 100):
-        # Laplace: P(one user's group passes) = P(per_group + noise >= t) <= exp(-(t - per_group)/b) / 2
-        t = dp.selection_threshold("laplace", 1, 20.0, k, 1e-6)
-        assert 0.5 * math.exp(-(t - 1) / 20.0) == pytest.approx(1e-6 / k)
-        # Gaussian: P(N(0, s) >= t - per_group) <= delta / k
-        t = dp.selection_threshold("gaussian", 1, 50.0, k, 5e-7)
-        assert 1 - statistics.NormalDist(0, 50.0).cdf(t - 1) == pytest.approx(5e-7 / k, rel=1e-3)
+        for scale in (3.0, 12.0, 20.0):
+            # a group holding one user (value 1) passes iff noise >= t - 1: at most delta / k, and t is the least
+            t = int(dp.selection_threshold("laplace", 1, scale, k, 1e-6))
+            assert _laplace_tail(t - 1, scale) <= 1e-6 / k < _laplace_tail(t - 2, scale)
     assert dp.selection_threshold("laplace", 1, 20.0, 100, 1e-6) > dp.selection_threshold("laplace", 1, 20.0, 1, 1e-6)
+
+
+def test_selection_probability_by_simulation_matches_the_target():
+    """At a scale where the target probability is measurable (p = 0.02), 200,000 OpenDP draws of a one-user
+    group pass the threshold at rate <= p (within sampling error), for both mechanisms."""
+    n, p = 200_000, 0.02
+    for mechanism, scale in (("laplace", 3.0), ("gaussian", 4.0)):
+        t = dp.selection_threshold(mechanism, 1, scale, 1, p)
+        sampler = dp.discrete_laplace(scale) if mechanism == "laplace" else dp.discrete_gaussian(scale)
+        passed = sum(1 + z >= t for z in sampler([0] * n)) / n
+        assert passed <= p + 3 * (p * (1 - p) / n) ** 0.5, (mechanism, passed)
+        assert passed > p / 3, (mechanism, passed)  # and not needlessly strict
 
 
 def test_a_user_with_10000_events_moves_a_bounded_count_by_at_most_its_bound(spark, warehouse):
@@ -100,12 +126,16 @@ def test_a_user_with_10000_events_moves_a_bounded_count_by_at_most_its_bound(spa
         spark.sql(f"drop table if exists {table}")
     base = spark.sql("select user_key, event_id, page_url from marts.fct_events where event_type = 'page_view'")
     heavy = spark.range(10_000).selectExpr(
-        "'heavy-user' as user_key", "id + 9000000000 as event_id",
-        "concat('https://shop.example.com/product/P', cast(id % 300 as string)) as page_url")
+        "'heavy-user' as user_key",
+        "id + 9000000000 as event_id",
+        "concat('https://shop.example.com/product/P', cast(id % 300 as string)) as page_url",
+    )
     base.write.format("parquet").saveAsTable("crafted.light")
     base.unionByName(heavy).write.format("parquet").saveAsTable("crafted.heavy")
-    sql = ("select group_key, users, total from ({{ veil.dp_bounded_aggregate('{rel}', 'page_url', 'event_id', "
-           "max_groups=10, max_rows_per_group=3, value='1', lower=0, upper=1) }}) as bounded")
+    sql = (
+        "select group_key, users, total from ({{ veil.dp_bounded_aggregate('{rel}', 'page_url', 'event_id', "
+        "max_groups=10, max_rows_per_group=3, value='1', lower=0, upper=1) }}) as bounded"
+    )
     same_salt = ("--vars", "{dp_salt: neighbours}")  # the same mechanism on both neighbouring datasets
     without = {r[0]: r[2] for r in _rows(sql.replace("{rel}", "crafted.light"), *same_salt)}
     with_heavy = {r[0]: r[2] for r in _rows(sql.replace("{rel}", "crafted.heavy"), *same_salt)}
@@ -117,13 +147,14 @@ def test_a_user_with_10000_events_moves_a_bounded_count_by_at_most_its_bound(spa
 
 def test_release_writes_noisy_rows_with_epsilon_and_intervals(spark, warehouse, pg_url):
     with psycopg.connect(pg_url) as conn:
-        conn.execute(f"drop schema if exists {dp.LEDGER_SCHEMA} cascade")
+        conn.execute(f"drop schema if exists {budget.LEDGER_SCHEMA} cascade")
         conn.commit()
-        summary = dp.release(spark, conn, "funnel_steps", 1.0, "test", "ana")
-        rows = conn.execute("select step, value, ci_low, ci_high, epsilon, noise_scale "
-                            "from analytics.dp_funnel_steps").fetchall()
+        summary = publish.release(spark, conn, "funnel_steps", 1.0, "test", "ana")
+        rows = conn.execute(
+            "select step, value, ci_low, ci_high, epsilon, noise_scale from analytics.dp_funnel_steps"
+        ).fetchall()
     exact = {r.group_key: r.users for r in spark.table("privacy.dp_funnel_steps").collect()}
-    assert summary["groups_released"] == 3 and {r[0] for r in rows} == set(exact)
+    assert summary.groups_released == 3 and {r[0] for r in rows} == set(exact)
     for step, value, low, high, epsilon, scale in rows:
         assert epsilon == 1.0 and scale == 3.0  # 3 steps per user, each counted once
         assert low <= value <= high
@@ -133,22 +164,34 @@ def test_release_writes_noisy_rows_with_epsilon_and_intervals(spark, warehouse, 
 def test_an_over_budget_release_is_refused_and_releases_nothing(spark, warehouse, pg_url, monkeypatch):
     monkeypatch.setenv("VEIL_DP_BUDGET", "1.5")
     with psycopg.connect(pg_url) as conn:
-        conn.execute(f"drop schema if exists {dp.LEDGER_SCHEMA} cascade")
+        conn.execute(f"drop schema if exists {budget.LEDGER_SCHEMA} cascade")
         conn.execute("drop table if exists analytics.dp_revenue_by_country")
         conn.commit()
-        dp.release(spark, conn, "retention_matrix", 1.0, "test", "bob")
-        with pytest.raises(dp.BudgetExceeded, match="0.5 of 1.5 left"):
-            dp.release(spark, conn, "revenue_by_country", 1.0, "test", "bob")
+        publish.release(spark, conn, "retention_matrix", 1.0, "test", "bob")
+        with pytest.raises(budget.BudgetExceeded, match="0.5 of 1.5 left"):
+            publish.release(spark, conn, "revenue_by_country", 1.0, "test", "bob")
         assert conn.execute("select to_regclass('analytics.dp_revenue_by_country')").fetchone()[0] is None
-        ledger = conn.execute(f"select release, status from {dp.LEDGER_SCHEMA}.ledger "
-                              "where analyst = 'bob'").fetchall()
+        ledger = conn.execute(
+            f"select release, status from {budget.LEDGER_SCHEMA}.ledger where analyst = 'bob'"
+        ).fetchall()
         assert ledger == [("retention_matrix", "released")]
-        dp.release(spark, conn, "revenue_by_country", 0.5, "test", "bob")  # exactly the rest still fits
+        publish.release(spark, conn, "revenue_by_country", 0.5, "test", "bob")  # exactly the rest still fits
 
 
 def test_mean_is_noisy_sum_over_noisy_count_within_its_interval():
-    rows = [{"group_key": "FR", "users": 5000, "total": 5000 * 120.0, "max_groups": 1, "max_rows_per_group": 5,
-             "lower_bound": 0.0, "upper_bound": 500.0, "exact_users": 5000, "exact_total": 6.1e5}]
+    rows = [
+        {
+            "group_key": "FR",
+            "users": 5000,
+            "total": 5000 * 120.0,
+            "max_groups": 1,
+            "max_rows_per_group": 5,
+            "lower_bound": 0.0,
+            "upper_bound": 500.0,
+            "exact_users": 5000,
+            "exact_total": 6.1e5,
+        }
+    ]
     spec = dp.RELEASES["mean_revenue_per_buyer_by_country"]
     released, scale = dp.noisy_release(rows, spec, 1.0, dp.DEFAULT_DELTA)
     (row,) = released

@@ -7,16 +7,25 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from veil import scan as scanner
+from veil.detection import scan as scanner
 
 pytestmark = pytest.mark.e2e
 
 
 def test_scan_classifies_raw_users_in_spark(spark, warehouse):
     found = {f.column: f for f in scanner.scan("raw.users", spark)}
-    expected = {"first_name": "person_name", "last_name": "person_name", "email": "email", "phone": "phone",
-                "ip_address": "ip_address", "street_address": "street_address", "postcode": "postcode",
-                "date_of_birth": "date_of_birth", "city": "city", "gender": "gender"}
+    expected = {
+        "first_name": "person_name",
+        "last_name": "person_name",
+        "email": "email",
+        "phone": "phone",
+        "ip_address": "ip_address",
+        "street_address": "street_address",
+        "postcode": "postcode",
+        "date_of_birth": "date_of_birth",
+        "city": "city",
+        "gender": "gender",
+    }
     assert {c: found[c].entity for c in expected} == expected
     for column in ("user_id", "created_at", "tier", "lifetime_value", "account_status"):
         assert found[column].entity is None, found[column]
@@ -54,8 +63,10 @@ def test_propose_shows_a_yaml_diff_for_a_source(spark, warehouse):
 
 
 def test_pii_inventory_shows_declared_and_detected_side_by_side(spark, warehouse):
-    rows = {(r.resource_name, r.column_name): r for r in spark.sql(
-        "select * from privacy.pii_inventory where resource_type = 'source'").collect()}
+    rows = {
+        (r.resource_name, r.column_name): r
+        for r in spark.sql("select * from privacy.pii_inventory where resource_type = 'source'").collect()
+    }
     email = rows[("users", "email")]
     assert (email.privacy_class, email.detected_entity) == ("direct_identifier", "email")
     assert email.detection_confidence > 0.9

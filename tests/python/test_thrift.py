@@ -13,7 +13,7 @@ import socket
 
 import pytest
 
-from veil.pipeline import run_dbt
+from veil.warehouse.dbt import run_dbt
 
 pytestmark = pytest.mark.e2e
 USERS, EVENTS = 400, 12_000
@@ -27,7 +27,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def thrift(tmp_path_factory, pg_url):
-    from veil.thrift import ThriftSQL, start_local_server
+    from veil.warehouse.thrift import ThriftSQL, start_local_server
 
     home = tmp_path_factory.mktemp("thrift-home")
     port = _free_port()
@@ -38,7 +38,7 @@ def thrift(tmp_path_factory, pg_url):
         mp.setenv("VEIL_THRIFT_HOST", "127.0.0.1")
         mp.setenv("VEIL_THRIFT_PORT", str(port))
         try:
-            from veil.generate import generate
+            from veil.warehouse.generate import generate
 
             summary = generate(users=USERS, events=EVENTS, seed=5, workers=1)
             built = run_dbt(["build", "--target", "spark_thrift"])

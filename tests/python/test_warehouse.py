@@ -11,9 +11,10 @@ from pathlib import Path
 import pyarrow.dataset as ds
 import pytest
 
+from veil.warehouse.dbt import invoke_dbt, run_dbt
+from veil.warehouse.project import exported_models
+
 from conftest import E2E_DIRTY_RATE, E2E_EVENTS, E2E_USERS
-from veil.manifest import exported_models
-from veil.pipeline import invoke_dbt, run_dbt
 
 pytestmark = pytest.mark.e2e
 EMAIL_SHAPE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
@@ -26,8 +27,11 @@ def _count(spark, sql: str) -> int:
 
 
 def test_raw_rows_reconcile_with_clean_plus_quarantined(spark, warehouse):
-    for table, clean in (("users", "staging.stg_app__users"), ("consents", "staging.stg_app__consents"),
-                         ("events", "intermediate.int_events_validated")):
+    for table, clean in (
+        ("users", "staging.stg_app__users"),
+        ("consents", "staging.stg_app__consents"),
+        ("events", "intermediate.int_events_validated"),
+    ):
         raw = _count(spark, f"select count(*) from raw.{table}")
         good = _count(spark, f"select count(*) from {clean} where quarantine_reason is null")
         bad = _count(spark, f"select count(*) from privacy.quarantine where source_table = '{table}'")
@@ -36,20 +40,31 @@ def test_raw_rows_reconcile_with_clean_plus_quarantined(spark, warehouse):
 
 
 def test_quarantine_holds_every_defect_kind_at_the_generated_rate(spark, warehouse):
-    reasons = {r[0]: r[1] for r in spark.sql(
-        "select quarantine_reason, count(*) from privacy.quarantine group by 1").collect()}
-    for reason in ("null_user_id", "unknown_user_id", "unknown_event_type", "future_event_ts",
-                   "duplicate_event_id", "malformed_email", "malformed_phone"):
+    reasons = {
+        r[0]: r[1] for r in spark.sql("select quarantine_reason, count(*) from privacy.quarantine group by 1").collect()
+    }
+    for reason in (
+        "null_user_id",
+        "unknown_user_id",
+        "unknown_event_type",
+        "future_event_ts",
+        "duplicate_event_id",
+        "malformed_email",
+        "malformed_phone",
+    ):
         assert reasons.get(reason, 0) > 0, (reason, reasons)
-    events = sum(n for r, n in reasons.items() if r in (
-        "null_user_id", "unknown_user_id", "unknown_event_type", "future_event_ts", "duplicate_event_id"))
+    events = sum(
+        n
+        for r, n in reasons.items()
+        if r in ("null_user_id", "unknown_user_id", "unknown_event_type", "future_event_ts", "duplicate_event_id")
+    )
     assert events == round(E2E_EVENTS * E2E_DIRTY_RATE)
     assert reasons["malformed_email"] + reasons["malformed_phone"] == round(E2E_USERS * E2E_DIRTY_RATE)
 
 
 def test_names_round_trip_through_spark_unchanged(spark, warehouse, home):
     parquet = ds.dataset(home / "warehouse" / "raw" / "users").to_table(columns=["user_id", "first_name", "last_name"])
-    expected = set(zip(*(parquet.column(c).to_pylist() for c in ("user_id", "first_name", "last_name"))))
+    expected = set(zip(*(parquet.column(c).to_pylist() for c in ("user_id", "first_name", "last_name")), strict=True))
     got = {tuple(r) for r in spark.sql("select user_id, first_name, last_name from raw.users").collect()}
     assert got == expected
     last_names = {r[2] for r in got}
@@ -71,11 +86,12 @@ def _show(sql: str, target: str) -> str:
     return result.result.results[0].agate_table.rows[0][0]
 
 
-def test_same_value_pseudonymizes_identically_on_spark_postgres_and_python(spark, warehouse, pseudonym_key,
-                                                                          monkeypatch, pg_url):
+def test_same_value_pseudonymizes_identically_on_spark_postgres_and_python(
+    spark, warehouse, pseudonym_key, monkeypatch, pg_url
+):
     monkeypatch.setenv("VEIL_PGDATABASE", pg_url.rsplit("/", 1)[1])
     value = "Zoë O'Brien 李"
-    sql = "select {{ veil.pseudonymize(veil.sql_string(\"" + value + "\")) }} as k"
+    sql = 'select {{ veil.pseudonymize(veil.sql_string("' + value + '")) }} as k'
     python = hmac.new(pseudonym_key.encode(), value.encode(), hashlib.sha256).hexdigest()
     assert _show(sql, "spark") == python
     assert _show(sql, "postgres") == python
@@ -83,7 +99,7 @@ def test_same_value_pseudonymizes_identically_on_spark_postgres_and_python(spark
 
 def test_privacy_macros_equal_expected_on_postgres(warehouse, monkeypatch, pg_url):
     monkeypatch.setenv("VEIL_PGDATABASE", pg_url.rsplit("/", 1)[1])
-    assert run_dbt(["test", "--target", "postgres", "--select", "tag:macros"])
+    assert run_dbt(["build", "--target", "postgres", "--select", "tag:macros"])
 
 
 def _raw_pii(spark) -> set[str]:
@@ -123,37 +139,50 @@ def test_no_raw_personal_data_in_postgres_analytics(spark, warehouse, pg):
 
 
 def test_export_row_counts_and_types_match_spark(spark, warehouse, pg):
-    from veil.export import postgres_type
-    from veil.manifest import exported_models
+    from veil.warehouse.postgres import postgres_type
+    from veil.warehouse.project import exported_models
 
     exported = warehouse["exported"]
-    assert {"dim_users", "fct_events", "fct_sessions", "rpt_active_users", "rpt_funnel_conversion",
-            "rpt_retention_cohorts", "rpt_revenue"} <= set(exported)
+    assert {
+        "dim_users",
+        "fct_events",
+        "fct_sessions",
+        "rpt_active_users",
+        "rpt_funnel_conversion",
+        "rpt_retention_cohorts",
+        "rpt_revenue",
+    } <= set(exported)
     for node in exported_models():
         name = node["name"]
         spark_df = spark.table(f"{node['schema']}.{name}")
         assert pg.execute(f"select count(*) from analytics.{name}").fetchone()[0] == spark_df.count() == exported[name]
-        pg_types = dict(pg.execute("""select column_name, format_type(atttypid, atttypmod) from pg_attribute
+        pg_types = dict(
+            pg.execute(
+                """select column_name, format_type(atttypid, atttypmod) from pg_attribute
             join information_schema.columns on attname = column_name
             where attrelid = %s::regclass and table_schema = 'analytics' and table_name = %s and attnum > 0""",
-                                   (f"analytics.{name}", name)).fetchall())
+                (f"analytics.{name}", name),
+            ).fetchall()
+        )
         for field in spark_df.schema.fields:
             assert pg_types[field.name] == postgres_type(field.dataType.simpleString()).replace(
-                "timestamptz", "timestamp with time zone"), (name, field.name)
+                "timestamptz", "timestamp with time zone"
+            ), (name, field.name)
 
 
 def test_interrupted_export_keeps_the_previous_table(spark, warehouse, pg, monkeypatch):
-    import veil.export as export
+    import veil.warehouse.export as export
+    import veil.warehouse.postgres as postgres
 
     before = pg.execute("select count(*) from analytics.rpt_revenue").fetchone()[0]
     node = next(n for n in exported_models() if n["name"] == "rpt_revenue")
-    real = export._csv_batches
+    real = postgres.csv_batches
 
     def interrupted(location, columns):
         yield next(real(location, columns))
         raise RuntimeError("connection lost mid-copy")
 
-    monkeypatch.setattr(export, "_csv_batches", interrupted)
+    monkeypatch.setattr(postgres, "csv_batches", interrupted)
     with export.connect() as conn, pytest.raises(RuntimeError):
         export.export_table(spark, conn, node)
     assert pg.execute("select count(*) from analytics.rpt_revenue").fetchone()[0] == before
@@ -167,10 +196,13 @@ def warehouse_target(spark) -> str:
 
 
 def test_consent_filter_leaves_no_event_without_valid_analytics_consent(spark, warehouse):
-    leaked = _count(spark, """
+    leaked = _count(
+        spark,
+        """
         select count(*) from marts.fct_events e
         join intermediate.int_events_consented c on e.event_id = c.event_id
-        where not c.has_analytics_consent""")
+        where not c.has_analytics_consent""",
+    )
     assert leaked == 0
     withheld = _count(spark, "select count(*) from intermediate.int_events_consented where not has_analytics_consent")
     assert withheld > 0  # the filter is doing something on this data
@@ -203,24 +235,33 @@ def test_docs_generate_and_the_key_is_written_nowhere(spark, warehouse, home, ps
 
 
 def test_tables_shared_with_third_parties_hold_no_opted_out_user(spark, warehouse):
-    from veil.manifest import load_manifest
+    from veil.warehouse.project import load_manifest
 
-    shared = [n for n in load_manifest()["nodes"].values()
-              if n["resource_type"] == "model" and (n["config"].get("meta") or {}).get("shared_with_third_parties")]
+    shared = [
+        n
+        for n in load_manifest()["nodes"].values()
+        if n["resource_type"] == "model" and (n["config"].get("meta") or {}).get("shared_with_third_parties")
+    ]
     assert [n["name"] for n in shared] == ["rpt_partner_audience"]
-    from veil.manifest import project_vars
+    from veil.warehouse.project import project_vars
 
     salt = project_vars()["partner_audience_salt"]
-    leaked = _count(spark, f"""
+    leaked = _count(
+        spark,
+        f"""
         select count(*) from marts.rpt_partner_audience a
         join marts.dim_users u on a.audience_id = md5(concat('{salt}|', u.user_key))
         where u.user_key in (
             select user_key from intermediate.int_consent_decisions where source in ('ccpa_opt_out', 'gpc')
             union select user_key from intermediate.int_events_validated where gpc
             union select user_key from intermediate.int_consent_periods
-                  where valid_to is null and not has_sale_or_share_consent)""")
+                  where valid_to is null and not has_sale_or_share_consent)""",
+    )
     assert leaked == 0
     assert _count(spark, "select count(*) from marts.rpt_partner_audience") > 0
-    opted_out = _count(spark, "select count(distinct user_key) from intermediate.int_consent_decisions "
-                              "where source in ('ccpa_opt_out', 'gpc')")
+    opted_out = _count(
+        spark,
+        "select count(distinct user_key) from intermediate.int_consent_decisions "
+        "where source in ('ccpa_opt_out', 'gpc')",
+    )
     assert opted_out > 0  # the exclusion has something to exclude on this data

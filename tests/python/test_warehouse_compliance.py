@@ -1,19 +1,18 @@
 """Consent changes, CCPA opt-out, access requests, retention and the Art. 30 records, end to end.
 
-Runs after test_warehouse.py and before test_warehouse_erasure.py (it changes the shared warehouse): one
-module fixture records a consent withdrawal and a CCPA opt-out, then purges expired events, which rebuilds
-the models and re-exports PostgreSQL once for everything checked here.
+It changes the warehouse (`mutable_warehouse`): one module fixture records a consent withdrawal and a CCPA
+opt-out, then purges expired events, which rebuilds the models and re-exports PostgreSQL once for everything
+checked here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
 
-from veil.subjects import partner_pseudonym, pseudonym
+from veil.compliance.subjects import partner_pseudonym, pseudonym
 
 pytestmark = pytest.mark.e2e
 RETENTION_DAYS = 400
@@ -25,9 +24,9 @@ def _one(spark, sql: str):
 
 
 @pytest.fixture(scope="module")
-def changed(spark, warehouse, pg_url):
-    from veil.consent import record_consent
-    from veil.retention import purge
+def changed(spark, mutable_warehouse, pg_url):
+    from veil.compliance.consent import record_consent
+    from veil.compliance.retention import purge
 
     # subject A withdraws analytics consent in the middle of their activity
     a_id, a_key = None, None
@@ -38,16 +37,21 @@ def changed(spark, warehouse, pg_url):
             a_id, a_key = user_id, key
             break
     assert a_id, "no user with 40 analytics events"
-    times = sorted(r[0] for r in spark.sql(f"select event_ts from marts.fct_events where user_key = '{a_key}'")
-                   .collect())
+    times = sorted(
+        r[0] for r in spark.sql(f"select event_ts from marts.fct_events where user_key = '{a_key}'").collect()
+    )
     withdrawn_at = times[len(times) // 2]
     record_consent(spark, str(a_id), "analytics", "withdrawn", recorded_at=withdrawn_at)
 
     # subject B, in the partner audience today, opts out of sale/sharing under CCPA
     audience = {r[0] for r in spark.sql("select audience_id from marts.rpt_partner_audience").collect()}
-    b_id = next(uid for (uid,) in spark.sql("select user_id from raw.users where user_id is not null "
-                                            "order by user_id desc").collect()
-                if partner_pseudonym(pseudonym(uid)) in audience)
+    b_id = next(
+        uid
+        for (uid,) in spark.sql(
+            "select user_id from raw.users where user_id is not null order by user_id desc"
+        ).collect()
+        if partner_pseudonym(pseudonym(uid)) in audience
+    )
     record_consent(spark, str(b_id), "sale_or_share", "withdrawn", source="ccpa_opt_out")
 
     start = _one(spark, "select min(event_date) from raw.events")
@@ -55,20 +59,33 @@ def changed(spark, warehouse, pg_url):
     expired = _one(spark, f"select count(*) from raw.events where event_date < date'{start}' + {EXPIRED_DAYS}")
     as_of = start + dt.timedelta(days=RETENTION_DAYS + EXPIRED_DAYS)
     report = purge(spark, as_of=as_of)  # rebuilds the models and re-exports PostgreSQL
-    return {"a": (a_id, a_key, withdrawn_at), "b": (b_id, pseudonym(b_id)), "report": report,
-            "raw_before": raw_before, "expired": expired, "cutoff": start + dt.timedelta(days=EXPIRED_DAYS)}
+    return {
+        "a": (a_id, a_key, withdrawn_at),
+        "b": (b_id, pseudonym(b_id)),
+        "report": report,
+        "raw_before": raw_before,
+        "expired": expired,
+        "cutoff": start + dt.timedelta(days=EXPIRED_DAYS),
+    }
 
 
 def test_withdrawn_consent_stops_use_of_later_events_only(spark, changed, pg):
     _, key, withdrawn_at = changed["a"]
-    after = _one(spark, f"select count(*) from marts.fct_events where user_key = '{key}' "
-                        f"and event_ts >= timestamp'{withdrawn_at.isoformat()}'")
-    before = _one(spark, f"select count(*) from marts.fct_events where user_key = '{key}' "
-                         f"and event_ts < timestamp'{withdrawn_at.isoformat()}'")
+    after = _one(
+        spark,
+        f"select count(*) from marts.fct_events where user_key = '{key}' "
+        f"and event_ts >= timestamp'{withdrawn_at.isoformat()}'",
+    )
+    before = _one(
+        spark,
+        f"select count(*) from marts.fct_events where user_key = '{key}' "
+        f"and event_ts < timestamp'{withdrawn_at.isoformat()}'",
+    )
     assert after == 0
     assert before > 0  # earlier, lawfully processed events stay
-    pg_after = pg.execute("select count(*) from analytics.fct_events where user_key = %s and event_ts >= %s",
-                          (key, withdrawn_at)).fetchone()[0]
+    pg_after = pg.execute(
+        "select count(*) from analytics.fct_events where user_key = %s and event_ts >= %s", (key, withdrawn_at)
+    ).fetchone()[0]
     assert pg_after == 0
 
 
@@ -76,15 +93,19 @@ def test_ccpa_opt_out_removes_the_subject_from_the_partner_audience(spark, chang
     _, key = changed["b"]
     audience_id = partner_pseudonym(key)
     assert _one(spark, f"select count(*) from marts.rpt_partner_audience where audience_id = '{audience_id}'") == 0
-    assert pg.execute("select count(*) from analytics.rpt_partner_audience where audience_id = %s",
-                      (audience_id,)).fetchone()[0] == 0
+    assert (
+        pg.execute(
+            "select count(*) from analytics.rpt_partner_audience where audience_id = %s", (audience_id,)
+        ).fetchone()[0]
+        == 0
+    )
     assert _one(spark, f"select count(*) from marts.dim_users where user_key = '{key}'") == 1  # still a user
 
 
 def test_retention_purge_leaves_no_expired_row_in_any_store(spark, changed, pg):
     report, cutoff = changed["report"], changed["cutoff"]
-    assert report["all_zero"], [s for s in report["stores"] if s["result"]]
-    removed = {s["store"]: s["rows_removed"] for s in report["stores"]}
+    assert report.all_zero, [s for s in report.stores if s.remaining]
+    removed = report.removed_by_store()
     assert removed["spark:raw.events"] == changed["expired"] > 0
     assert changed["raw_before"] - changed["expired"] == _one(spark, "select count(*) from raw.events")
     assert "spark:marts.fct_events" in removed and "postgresql:analytics.fct_events" in removed
@@ -93,19 +114,26 @@ def test_retention_purge_leaves_no_expired_row_in_any_store(spark, changed, pg):
 
 
 def test_access_package_holds_the_subjects_events_and_consents_and_nobody_elses(spark, changed, tmp_path):
-    from veil.access import access
+    from veil.compliance.access import access
 
     user_id, key, _ = changed["a"]
     summary = access(spark, str(user_id), out_dir=tmp_path)
-    folder = Path(summary["folder"])
+    folder = summary.folder
     package = json.loads((folder / "package.json").read_text())
     data = package["data"]
     assert len(data["spark:raw.events"]) == _one(spark, f"select count(*) from raw.events where user_id = {user_id}")
-    assert len(data["spark:raw.consents"]) == _one(spark, f"select count(*) from raw.consents where user_id = {user_id}")
+    assert len(data["spark:raw.consents"]) == _one(
+        spark, f"select count(*) from raw.consents where user_id = {user_id}"
+    )
     assert len(data["spark:compliance.consent_changes"]) == 1  # the withdrawal recorded above
     assert data["spark:raw.users"][0]["email"] and len(data["spark:raw.users"]) == 1
-    assert {"spark:marts.fct_events", "spark:marts.dim_users", "postgresql:analytics.fct_events",
-            "postgresql:analytics.dim_users", "postgresql:audit.trail"} <= set(data)
+    assert {
+        "spark:marts.fct_events",
+        "spark:marts.dim_users",
+        "postgresql:analytics.fct_events",
+        "postgresql:analytics.dim_users",
+        "postgresql:audit.trail",
+    } <= set(data)
     for store, rows in data.items():
         for row in rows:
             if "user_id" in row:
@@ -118,7 +146,7 @@ def test_access_package_holds_the_subjects_events_and_consents_and_nobody_elses(
     assert "email" in context["categories_of_personal_data"]
     assert "advertising partner" in context["recipients"]
     assert context["retention"]["raw.events"] == "400 days"
-    assert summary["rows"]["spark:raw.events"] > 0 and "@" not in json.dumps(summary)
+    assert summary.rows["spark:raw.events"] > 0 and "@" not in json.dumps(summary.rows) + summary.subject_pseudonym
 
 
 def test_compliance_actions_are_in_the_audit_trail_without_personal_data(changed, pg):
@@ -132,10 +160,13 @@ def test_records_of_processing_come_from_the_yaml(spark, changed):
     rows = {r.relation_name: r for r in spark.sql("select * from privacy.records_of_processing").collect()}
     partner = rows["marts.rpt_partner_audience"]
     assert (partner.purpose, partner.legal_basis, partner.is_shared_with_third_parties) == (
-        "sale_or_share", "consent", True)
+        "sale_or_share",
+        "consent",
+        True,
+    )
     assert "advertising partner" in partner.recipients
     assert rows["raw.events"].retention == "400 days" and rows["raw.users"].legal_basis == "contract"
     assert "email" in rows["raw.users"].personal_data_categories
-    from veil.manifest import exported_models
+    from veil.warehouse.project import exported_models
 
     assert {f"marts.{n['name']}" for n in exported_models()} <= set(rows)

@@ -1,12 +1,13 @@
-"""Right to be forgotten, end to end. Runs after test_warehouse.py: it changes the shared warehouse."""
+"""Right to be forgotten, end to end. It changes the warehouse (`mutable_warehouse`)."""
 
 from __future__ import annotations
 
 import pytest
 
+from veil.compliance.erase import erase
+from veil.compliance.subjects import pseudonym
+
 from conftest import E2E_DIRTY_RATE, E2E_EVENTS, E2E_SEED, E2E_USERS
-from veil.erase import erase
-from veil.subjects import pseudonym
 
 pytestmark = pytest.mark.e2e
 
@@ -32,19 +33,26 @@ def _holdings(spark, pg, user_id: int, email: str, key: str) -> dict[str, int]:
             df = spark.table(relation)
             conds = [f"user_id = {user_id}"] if "user_id" in df.columns else []
             conds += [f"`{c}` = '{key}'" for c in ("user_key", "record_id") if c in df.columns]
-            conds += [f"`{f.name}` = '{email}'" for f in df.schema.fields if f.dataType.simpleString() == "string"
-                      and f.name not in ("user_key", "record_id") and "'" not in email]
+            conds += [
+                f"`{f.name}` = '{email}'"
+                for f in df.schema.fields
+                if f.dataType.simpleString() == "string"
+                and f.name not in ("user_key", "record_id")
+                and "'" not in email
+            ]
             if conds:
                 n = spark.sql(f"select count(*) from {relation} where {' or '.join(conds)}").collect()[0][0]
                 if n:
                     found[relation] = n
-    from veil.holdings import POSTGRES_KEEP
-    from veil.subjects import partner_pseudonym
+    from veil.compliance.holdings import POSTGRES_KEEP
+    from veil.compliance.subjects import partner_pseudonym
 
     for schema, table, column in pg.execute(
-            "select table_schema, table_name, column_name from information_schema.columns "
-            "where column_name in ('user_id', 'user_key', 'audience_id') and table_schema <> all(%s) "
-            "and table_name <> 'erasure_ledger'", (list(POSTGRES_KEEP),)).fetchall():
+        "select table_schema, table_name, column_name from information_schema.columns "
+        "where column_name in ('user_id', 'user_key', 'audience_id') and table_schema <> all(%s) "
+        "and table_name <> 'erasure_ledger'",
+        (list(POSTGRES_KEEP),),
+    ).fetchall():
         value = {"user_id": user_id, "user_key": key, "audience_id": partner_pseudonym(key)}[column]
         n = pg.execute(f'select count(*) from {schema}."{table}" where "{column}" = %s', (value,)).fetchone()[0]
         if n:
@@ -53,22 +61,23 @@ def _holdings(spark, pg, user_id: int, email: str, key: str) -> dict[str, int]:
     return found
 
 
-def test_erasure_removes_the_subject_everywhere_and_a_reload_does_not_bring_them_back(spark, warehouse, pg):
-    from veil.export import export_marts
-    from veil.generate import generate
-    from veil.pipeline import run_dbt
+def test_erasure_removes_the_subject_everywhere_and_a_reload_does_not_bring_them_back(spark, mutable_warehouse, pg):
+    from veil.warehouse.dbt import run_dbt
+    from veil.warehouse.export import export_marts
+    from veil.warehouse.generate import generate
 
     user_id, email, key = _subject(spark)
     before = _holdings(spark, pg, user_id, email, key)
-    assert {"raw.users", "raw.events", "marts.dim_users", "marts.fct_events",
-            "postgresql:analytics.fct_events"} <= set(before)
+    assert {"raw.users", "raw.events", "marts.dim_users", "marts.fct_events", "postgresql:analytics.fct_events"} <= set(
+        before
+    )
 
     receipt = erase(spark, email)
-    assert receipt["all_zero"], [s for s in receipt["stores"] if s["result"]]
-    removed = {s["store"]: s["rows_removed"] for s in receipt["stores"]}
+    assert receipt.all_zero, [s for s in receipt.stores if s.remaining]
+    removed = receipt.removed_by_store()
     assert removed["spark:raw.events"] == before["raw.events"] > 0
     assert removed["spark:history.users_history_log"] >= 1
-    assert email not in str(receipt)
+    assert email not in str(receipt.to_dict())
     assert _holdings(spark, pg, user_id, email, key) == {}
 
     # reload the raw data that still contains the subject, rebuild, re-export

@@ -18,7 +18,7 @@ events as (
     where
         {{ veil.consent_filter() }}
         {%- if is_incremental() and var('events_lookback_days', none) %}
-        and event_date >= date_sub(current_date(), {{ var('events_lookback_days') }})
+        and event_date >= {{ dbt.dateadd('day', -1 * var('events_lookback_days'), dbt.current_timestamp()) }}
         {%- endif %}
 
 ),
@@ -49,6 +49,4 @@ final as (
 )
 
 select * from final
-{%- if target.type == 'spark' %}
-distribute by event_date  -- one writer per date partition: few files, written once
-{%- endif %}
+{{ veil.distribute_by('event_date') }}

@@ -1,0 +1,78 @@
+"""The shape the README promises: a light CLI import, small modules, one documented public macro per file,
+and each fact of the dbt project in one place."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import yaml
+
+from veil.warehouse.project import event_types, privacy_classes, project_vars
+
+from conftest import ROOT
+
+
+def test_importing_the_cli_loads_no_spark_dbt_or_postgres_client():
+    code = (
+        "import sys, veil.cli; heavy = [m for m in sys.modules if m.split('.')[0] in "
+        "('pyspark', 'dbt', 'psycopg', 'pyarrow', 'opendp', 'py4j')]; print(heavy); sys.exit(bool(heavy))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_module_of_the_package_is_longer_than_250_lines():
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in (ROOT / "veil").rglob("*.py")
+        if (n := len(p.read_text().splitlines())) > 250
+    }
+    assert not long, long
+
+
+def _macro_files() -> list:
+    return sorted((ROOT / "macros").rglob("*.sql"))
+
+
+def test_each_macro_file_holds_one_public_macro_named_as_the_file():
+    for path in _macro_files():
+        names = re.findall(r"\{% macro ([a-z_0-9]+)\(", path.read_text())
+        public = [n for n in names if not n.startswith("_") and "__" not in n]
+        expected = [] if path.stem.startswith("_") else [path.stem]
+        assert public == expected, (path.name, public)
+
+
+def test_every_public_macro_and_argument_is_documented():
+    documented = {}
+    for path in (ROOT / "macros").rglob("_*__macros.yml"):
+        for macro in yaml.safe_load(path.read_text())["macros"]:
+            assert macro["description"].strip(), macro["name"]
+            documented[macro["name"]] = [a["name"] for a in macro.get("arguments", [])]
+    for path in _macro_files():
+        m = re.search(r"\{% macro (" + re.escape(path.stem) + r")\(([^)]*)\)", path.read_text())
+        assert m, path.name
+        args = [a.split("=")[0].strip() for a in m.group(2).split(",") if a.strip()]
+        assert documented.get(path.stem) == args, path.stem
+
+
+def test_the_generator_emits_the_declared_event_types():
+    from generator import catalog
+
+    assert catalog.EVENT_TYPES == event_types() == tuple(project_vars()["event_types"])
+
+
+def test_detectors_use_the_declared_privacy_classes_and_the_sql_email_pattern():
+    from veil.detection import detectors, text
+
+    assert {d.privacy for d in detectors.DETECTORS} <= set(privacy_classes())
+    sql_email = dict(project_vars()["redaction_patterns"])["email"]
+    assert detectors.BY_ENTITY["email"].pattern.pattern == sql_email
+    assert dict((e, p.pattern) for e, p, _ in text.SPAN_PATTERNS)["email"] == sql_email
+
+
+def test_models_use_no_engine_specific_function_outside_macros():
+    spark_only = re.compile(r"\b(date_sub|date_add|distribute by|rlike|substring_index|months_between)\b", re.I)
+    for path in list((ROOT / "models").rglob("*.sql")) + list((ROOT / "snapshots").rglob("*.sql")):
+        assert not spark_only.search(path.read_text()), path.name

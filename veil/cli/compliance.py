@@ -1,0 +1,144 @@
+"""Compliance commands: consent, access, erase, retention, audit."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import Any
+
+
+def _print_checks(receipt: Any) -> None:
+    for store in receipt.stores:
+        removed = "n/a" if store.rows_removed is None else f"{store.rows_removed:,} removed"
+        now = "n/a" if store.remaining is None else store.remaining
+        print(f"  {store.store:<52}{removed:>16}   now {now}")
+
+
+def cmd_erase(args: argparse.Namespace) -> int:
+    from veil.compliance.erase import erase
+    from veil.warehouse.spark import get_spark
+
+    receipt = erase(get_spark(), args.subject)
+    _print_checks(receipt)
+    print(
+        f"erasure {receipt.request_id}: {'every store verified at 0' if receipt.all_zero else 'NOT CLEAN'}"
+        f" in {receipt.seconds} s; receipt in receipts/erasure-{receipt.request_id}.json"
+    )
+    return 0 if receipt.all_zero else 1
+
+
+def cmd_consent(args: argparse.Namespace) -> int:
+    from veil.compliance.consent import Status, record_consent
+    from veil.warehouse.spark import get_spark
+
+    spark = get_spark()
+    status: Status
+    if args.opt_out:
+        purpose, status, source = "sale_or_share", "withdrawn", "ccpa_opt_out"
+    elif args.grant:
+        purpose, status, source = args.grant, "granted", args.source
+    else:
+        purpose, status, source = args.withdraw, "withdrawn", args.source
+    decision = record_consent(spark, args.subject, purpose, status, source)
+    print(
+        f"recorded consent {decision.consent_id}: {purpose} {status} ({source}) for subject "
+        f"{decision.subject_pseudonym[:12]}…"
+    )
+    if args.apply:
+        from veil.jobs import rebuild_and_export
+
+        rebuild_and_export(spark)
+        print("applied: models rebuilt and marts re-exported")
+    else:
+        print("takes effect in the marts at the next `veil dbt build` (or pass --apply)")
+    return 0
+
+
+def cmd_access(args: argparse.Namespace) -> int:
+    from veil.compliance.access import access
+    from veil.warehouse.spark import get_spark
+
+    summary = access(get_spark(), args.subject)
+    for store, rows in summary.rows.items():
+        print(f"  {store:<52}{rows:>8} rows")
+    print(
+        f"access request {summary.request_id}: {summary.total_rows} rows from {len(summary.rows)} stores in "
+        f"{summary.seconds} s; package in {summary.folder}"
+    )
+    return 0
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    from veil.compliance.retention import purge, rules
+
+    if args.action == "show":
+        for rule in rules():
+            print(
+                f"raw.{rule.table}: {rule.days} days on {rule.column} "
+                f"(cutoff today: {rule.cutoff(dt.datetime.now(dt.UTC).date())})"
+            )
+        return 0
+    from veil.warehouse.spark import get_spark
+
+    receipt = purge(get_spark(), as_of=args.as_of)
+    _print_checks(receipt)
+    cutoffs = ", ".join(f"{table} before {cutoff}" for table, cutoff in receipt.cutoffs.items())
+    print(
+        f"retention purge as of {receipt.as_of} ({cutoffs}): "
+        f"{'every store verified at 0' if receipt.all_zero else 'NOT CLEAN'} in {receipt.seconds} s"
+    )
+    return 0 if receipt.all_zero else 1
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from veil.audit import head, recent, verify
+    from veil.warehouse.postgres import connect
+
+    with connect() as conn:
+        if args.action == "head":
+            print(head(conn))
+            return 0
+        if args.action == "show":
+            for entry in recent(conn, args.limit):
+                print(entry.seq, entry.recorded_at, entry.actor, entry.action, entry.details, sep="  ")
+            return 0
+        checked, breaks = verify(conn, args.head)
+    for b in breaks:
+        print(f"BROKEN {b}")
+    print(f"audit trail: {checked} rows checked, {'intact' if not breaks else f'{len(breaks)} break(s)'}")
+    return 1 if breaks else 0
+
+
+def register(sub: Any) -> None:
+    con = sub.add_parser("consent", help="record a consent decision for a subject (grant, withdraw, CCPA opt-out)")
+    con.add_argument("--subject", required=True, help="user_id or e-mail address")
+    what = con.add_mutually_exclusive_group(required=True)
+    what.add_argument("--grant", metavar="PURPOSE", help="grant consent for PURPOSE")
+    what.add_argument("--withdraw", metavar="PURPOSE", help="withdraw consent for PURPOSE")
+    what.add_argument("--opt-out", action="store_true", help="CCPA do not sell or share (withdraws sale_or_share)")
+    con.add_argument("--source", default="preference_center", help="preference_center (default), support, gpc")
+    con.add_argument("--apply", action="store_true", help="rebuild the models and re-export now")
+    con.set_defaults(func=cmd_consent)
+
+    acc = sub.add_parser("access", help="access request: everything held about a subject, as JSON and CSV")
+    acc.add_argument("--subject", required=True, help="user_id or e-mail address")
+    acc.set_defaults(func=cmd_access)
+
+    era = sub.add_parser("erase", help="right to be forgotten: every store, with a verified receipt")
+    era.add_argument("--subject", required=True, help="user_id or e-mail address")
+    era.set_defaults(func=cmd_erase)
+
+    ret = sub.add_parser("retention", help="show the declared retention, or purge expired data everywhere")
+    ret.add_argument("action", choices=["show", "purge"])
+    ret.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="reference date (default today)")
+    ret.set_defaults(func=cmd_retention)
+
+    aud = sub.add_parser("audit", help="the hash-chained audit trail: verify it, or show recent events")
+    aud.add_argument("action", choices=["verify", "show", "head"])
+    aud.add_argument(
+        "--head",
+        help="verify also that this witnessed head (SEQ:HASH from `veil audit head` or a "
+        "receipt) is still in the chain, unchanged",
+    )
+    aud.add_argument("--limit", type=int, default=20)
+    aud.set_defaults(func=cmd_audit)

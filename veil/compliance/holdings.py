@@ -1,0 +1,95 @@
+"""Where a data subject's rows can be held, and how to find them: the one list of stores and the one way of
+matching a subject that access requests, erasure and retention share.
+
+A subject is matched by `user_id` (raw tables), their pseudonym in `user_key` (every derived table) or in
+`record_id` (quarantined user rows), and their partner pseudonym in `audience_id` (the partner audience).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from veil.compliance.subjects import partner_pseudonym
+
+DERIVED_SCHEMAS = ("staging", "intermediate", "marts", "privacy", "history")
+"""Spark schemas dbt builds."""
+
+SPARK_SCHEMAS = ("raw", *DERIVED_SCHEMAS, "compliance")
+"""Every Spark schema that can hold a subject (the compliance consent ledger included)."""
+
+POSTGRES_KEEP = ("audit", "privacy_budget", "pg_catalog", "information_schema")
+"""PostgreSQL schemas erasure leaves alone: the audit trail and the DP budget ledger hold pseudonyms as
+records of what was done (never a raw value), and are append-only."""
+
+MATCH_COLUMNS = ("user_id", "user_key", "record_id", "audience_id")
+
+Identifiers = dict[str, "int | str"]
+
+
+def identifiers(user_id: int | str, user_key: str) -> Identifiers:
+    """The value each match column holds for this subject."""
+    return {"user_id": user_id, "user_key": user_key, "record_id": user_key, "audience_id": partner_pseudonym(user_key)}
+
+
+def spark_tables(spark: Any, schemas: tuple[str, ...] = SPARK_SCHEMAS) -> list[tuple[str, list[str]]]:
+    """(schema.table, columns) of every table in these Spark schemas (views only in `history`, where the
+    SCD2 view lives; the compliance erasure ledger is the record of erasures and never a holding)."""
+    out = []
+    for schema in schemas:
+        if not spark.catalog.databaseExists(schema):
+            continue
+        for t in spark.catalog.listTables(schema):
+            if t.isTemporary or (t.tableType == "VIEW" and schema != "history") or t.name == "erasure_ledger":
+                continue
+            relation = f"{schema}.{t.name}"
+            out.append((relation, spark.table(relation).columns))
+    return out
+
+
+def spark_condition(columns: list[str], ids: Identifiers) -> str | None:
+    """SQL matching the subject in a Spark table with these columns (None if it has no match column).
+    `user_id` is written unquoted, so a placeholder can stand in for it in a receipt."""
+    parts = [f"`{c}` = " + (str(ids[c]) if c == "user_id" else f"'{ids[c]}'") for c in MATCH_COLUMNS if c in columns]
+    return " or ".join(parts) or None
+
+
+def spark_counts(spark: Any, ids: Identifiers) -> dict[str, int]:
+    """Rows matching the subject in every Spark table that has a match column."""
+    counts = {}
+    for relation, columns in spark_tables(spark):
+        if cond := spark_condition(columns, ids):
+            counts[relation] = int(spark.sql(f"select count(*) from {relation} where {cond}").collect()[0][0])
+    return counts
+
+
+def postgres_tables(conn: Any) -> dict[str, list[str]]:
+    """Every PostgreSQL base table outside POSTGRES_KEEP that can hold a subject, with its match columns."""
+    rows = conn.execute(
+        """
+        select c.table_schema || '.' || c.table_name, c.column_name
+        from information_schema.columns as c
+        join information_schema.tables as t using (table_schema, table_name)
+        where c.column_name = any(%s) and t.table_type = 'BASE TABLE'
+          and c.table_schema <> all(%s) and c.table_name <> 'erasure_ledger'
+        order by 1, 2""",
+        (list(MATCH_COLUMNS), list(POSTGRES_KEEP)),
+    ).fetchall()
+    tables: dict[str, list[str]] = {}
+    for relation, column in rows:
+        tables.setdefault(relation, []).append(column)
+    return tables
+
+
+def postgres_match(columns: list[str], ids: Identifiers) -> tuple[str, list]:
+    """(where clause with placeholders, parameters) matching the subject in a PostgreSQL table."""
+    return " or ".join(f'"{c}" = %s' for c in columns), [ids[c] for c in columns]
+
+
+def postgres_counts(conn: Any, ids: Identifiers) -> dict[str, int]:
+    """Rows matching the subject in every PostgreSQL table that can hold them (ends the read transaction)."""
+    counts = {}
+    for relation, columns in postgres_tables(conn).items():
+        where, params = postgres_match(columns, ids)
+        counts[relation] = conn.execute(f"select count(*) from {relation} where {where}", params).fetchone()[0]
+    conn.commit()
+    return counts

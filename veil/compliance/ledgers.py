@@ -1,0 +1,85 @@
+"""Compliance ledgers: small pseudonymous Parquet tables kept outside the raw directory (regenerating or
+reloading raw data never touches them) and registered in the Spark catalog's `compliance` schema.
+dbt reads them as the `compliance` source: staging anti-joins erasures and unions consent changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from veil.settings import settings
+from veil.warehouse.parquet_files import rewrite_without
+
+UTC_US = pa.timestamp("us", tz="UTC")
+
+
+@dataclass(frozen=True)
+class Ledger:
+    name: str
+    schema: pa.Schema
+
+    @property
+    def table(self) -> str:
+        return f"compliance.{self.name}"
+
+    @property
+    def folder(self) -> Path:
+        return settings().home / "warehouse" / "compliance" / self.name
+
+    def ensure(self, spark) -> None:
+        """Create the (empty) ledger and register it, if it does not exist yet."""
+        if not any(self.folder.glob("*.parquet")):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            pq.write_table(self.schema.empty_table(), self.folder / "empty.parquet")
+        spark.sql("create database if not exists compliance")
+        spark.sql(f"create table if not exists {self.table} using parquet location '{self.folder}'")
+
+    def append(self, spark, rows: dict[str, list], file_id: str) -> None:
+        """Add rows as one new file (append-only; an existing file is never modified by an append)."""
+        self.ensure(spark)
+        pq.write_table(pa.table(rows, schema=self.schema), self.folder / f"{self.name}-{file_id}.parquet")
+        spark.sql(f"refresh table {self.table}")
+
+    def remove_subject(self, spark, user_key: str) -> int:
+        """Rewrite the ledger without the subject's rows (erasure); returns rows removed."""
+        removed = sum(
+            rewrite_without(path, lambda table: pc.equal(table.column("user_key"), user_key))
+            for path in sorted(self.folder.glob("*.parquet"))
+        )
+        if removed:
+            spark.sql(f"refresh table {self.table}")
+        return removed
+
+
+ERASURES = Ledger(
+    "erasure_ledger", pa.schema([("user_key", pa.string()), ("request_id", pa.string()), ("requested_at", UTC_US)])
+)
+"""One row per erasure request. Staging drops every row of these pseudonyms, so a reload cannot revive them."""
+
+CONSENT_CHANGES = Ledger(
+    "consent_changes",
+    pa.schema(
+        [
+            ("consent_id", pa.int64()),
+            ("user_key", pa.string()),
+            ("purpose", pa.string()),
+            ("status", pa.string()),
+            ("source", pa.string()),
+            ("recorded_at", UTC_US),
+        ]
+    ),
+)
+"""Consent decisions made through `veil consent` (preference centre, support desk, CCPA opt-out requests)."""
+
+
+LEDGERS = (ERASURES, CONSENT_CHANGES)
+
+
+def ensure_all(spark) -> None:
+    for ledger in LEDGERS:
+        ledger.ensure(spark)

@@ -1,0 +1,145 @@
+"""`veil retention purge`: enforce the retention declared in YAML (`retention_days` + `retention_column` on a
+source table), in the raw files and in every derived Spark table partitioned by the same column, then rebuild
+the models and re-export PostgreSQL so aggregates and exports forget the expired rows too.
+
+Expired date partitions are removed whole (the events are partitioned by event_date); a declaration on a
+column that is not a partition column rewrites the Parquet files without the expired rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from veil.audit import record_event
+from veil.compliance.holdings import DERIVED_SCHEMAS, spark_tables
+from veil.compliance.receipts import Receipt, StoreCheck
+from veil.errors import VeilError
+from veil.jobs import rebuild_and_export
+from veil.settings import settings
+from veil.warehouse.export import SCHEMA
+from veil.warehouse.parquet_files import rewrite_without
+from veil.warehouse.postgres import connect
+from veil.warehouse.project import load_manifest, node_meta, project_sources
+
+
+@dataclass(frozen=True)
+class Rule:
+    table: str  # raw table name (source table of source `app`)
+    column: str
+    days: int
+
+    def cutoff(self, as_of: dt.date) -> dt.date:
+        """Rows with column < cutoff are expired."""
+        return as_of - dt.timedelta(days=self.days)
+
+
+def rules(manifest: dict | None = None) -> list[Rule]:
+    out = []
+    for source in project_sources(manifest or load_manifest()):
+        meta = node_meta(source)
+        if source["source_name"] == "app" and meta.get("retention_days"):
+            if not meta.get("retention_column"):
+                raise VeilError(f"source app.{source['name']} declares retention_days without retention_column")
+            out.append(Rule(source["name"], meta["retention_column"], int(meta["retention_days"])))
+    return out
+
+
+def _purge_raw(folder: Path, rule: Rule, cutoff: dt.date) -> int:
+    """Remove expired rows from a raw table's files; returns rows removed."""
+    removed = 0
+    partitions = sorted(folder.glob(f"{rule.column}=*"))
+    if partitions:
+        for part in partitions:
+            if dt.date.fromisoformat(part.name.split("=", 1)[1]) < cutoff:
+                removed += sum(pq.ParquetFile(f).metadata.num_rows for f in part.glob("*.parquet"))
+                shutil.rmtree(part)
+        return removed
+    for path in sorted(folder.rglob("*.parquet")):
+        removed += rewrite_without(path, lambda table: pc.less(pc.cast(table.column(rule.column), "date32"), cutoff))
+    return removed
+
+
+def _drop_partitions(spark: Any, relation: str, column: str, cutoff: dt.date) -> int:
+    """Drop expired partitions of a Spark table partitioned by column; returns rows dropped."""
+    old = [r[0].split("=", 1)[1] for r in spark.sql(f"show partitions {relation}").collect()]
+    old = [p for p in old if p != "__HIVE_DEFAULT_PARTITION__" and dt.date.fromisoformat(p) < cutoff]
+    if not old:
+        return 0
+    rows = int(spark.sql(f"select count(*) from {relation} where {column} < date'{cutoff}'").collect()[0][0])
+    specs = ", ".join(f"partition ({column} = date'{p}')" for p in old)
+    spark.sql(f"alter table {relation} drop if exists {specs}")
+    return rows
+
+
+def _partitioned_by(spark: Any, column: str) -> list[str]:
+    return [
+        relation
+        for relation, _ in spark_tables(spark, DERIVED_SCHEMAS)
+        if any(c.name == column and c.isPartition for c in spark.catalog.listColumns(relation))
+    ]
+
+
+def _expired_query(relation: str, column: str, cutoff: dt.date) -> str:
+    return f"select count(*) from {relation} where {column} < date'{cutoff}'"
+
+
+def purge(spark: Any, as_of: dt.date | None = None, rebuild: bool = True) -> Receipt:
+    """Remove expired rows everywhere; returns a receipt with rows removed and a verification per store."""
+    started = time.perf_counter()
+    as_of = as_of or dt.datetime.now(dt.UTC).date()
+    active = rules()
+    cutoffs = {f"raw.{rule.table}": rule.cutoff(as_of) for rule in active}
+    removed: list[tuple[str, str, dt.date, int]] = []  # (spark relation, column, cutoff, rows)
+    for rule in active:
+        cutoff = rule.cutoff(as_of)
+        rows = _purge_raw(settings().raw_dir / rule.table, rule, cutoff)
+        spark.sql(f"refresh table raw.{rule.table}")
+        if rows:
+            spark.sql(f"alter table raw.{rule.table} recover partitions")
+        removed.append((f"raw.{rule.table}", rule.column, cutoff, rows))
+        for relation in _partitioned_by(spark, rule.column):
+            removed.append((relation, rule.column, cutoff, _drop_partitions(spark, relation, rule.column, cutoff)))
+    exported = rebuild_and_export(spark) if rebuild else {}
+
+    stores = []
+    for relation, column, cutoff, rows in removed:
+        query = _expired_query(relation, column, cutoff)
+        stores.append(StoreCheck(f"spark:{relation}", rows, query, int(spark.sql(query).collect()[0][0])))
+    if exported:
+        with connect() as conn:
+            for rule in active:
+                for (table,) in conn.execute(
+                    "select table_name from information_schema.columns where table_schema = %s and column_name = %s",
+                    (SCHEMA, rule.column),
+                ).fetchall():
+                    query = _expired_query(f'{SCHEMA}."{table}"', f'"{rule.column}"', rule.cutoff(as_of))
+                    stores.append(
+                        StoreCheck(f"postgresql:{SCHEMA}.{table}", None, query, conn.execute(query).fetchone()[0])
+                    )
+    receipt = Receipt(
+        "retention_purge",
+        uuid.uuid4().hex[:12],
+        stores,
+        round(time.perf_counter() - started, 1),
+        as_of=as_of,
+        cutoffs=cutoffs,
+    )
+    receipt.audit_head = record_event(
+        "retention_purge",
+        {
+            "as_of": as_of.isoformat(),
+            "cutoffs": {k: v.isoformat() for k, v in cutoffs.items()},
+            "all_zero": receipt.all_zero,
+            "rows_removed": receipt.removed_by_store(),
+        },
+    )
+    return receipt

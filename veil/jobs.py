@@ -1,0 +1,77 @@
+"""The jobs that combine the warehouse's parts: the main job (generate → scan → dbt build → export) and the
+rebuild-and-export that makes a compliance change (consent, retention, erasure) reach every store."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from veil.audit import record_event
+from veil.errors import VeilError
+from veil.warehouse.dbt import run_dbt
+from veil.warehouse.export import export_marts
+
+
+@dataclass
+class RunSummary:
+    """What `veil run` did: rows generated and exported, seconds per stage; `ok` false if dbt build failed."""
+
+    ok: bool
+    raw_rows: dict[str, int]
+    exported: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def rebuild_and_export(spark: Any) -> dict[str, int]:
+    """`dbt build` then export every mart; returns rows per exported table."""
+    if not run_dbt(["build"], spark=spark):
+        raise VeilError("dbt build failed: see logs/dbt.log; PostgreSQL keeps the previous export")
+    return export_marts(spark)
+
+
+def scan_raw_sources(spark: Any) -> int:
+    """Detect personal data in every source and store the findings for privacy.pii_inventory; returns the
+    number of column findings."""
+    from veil.detection.scan import scan_sources, write_findings
+
+    if not run_dbt(["parse"], spark=spark):  # the scan reads the sources from the manifest
+        return 0
+    findings = scan_sources(spark)
+    count = write_findings(spark, findings)
+    record_event(
+        "scan",
+        {
+            "relations": sorted(findings),
+            "columns": count,
+            "personal_data_columns": sum(1 for fs in findings.values() for f in fs if f.entity),
+        },
+    )
+    return count
+
+
+def run_pipeline(
+    users: int, events: int, seed: int = 42, workers: int = 2, on_progress: Callable[[int], None] | None = None
+) -> RunSummary:
+    """The main job: generate → scan the sources → dbt build on Spark → export to PostgreSQL."""
+    from veil.warehouse.generate import generate
+    from veil.warehouse.spark import get_spark
+
+    seconds: dict[str, float] = {}
+    t = time.perf_counter()
+    generated = generate(users=users, events=events, seed=seed, workers=workers, on_progress=on_progress)
+    seconds["generate"] = time.perf_counter() - t
+    spark = get_spark()
+    t = time.perf_counter()
+    scan_raw_sources(spark)
+    seconds["scan sources"] = time.perf_counter() - t
+    t = time.perf_counter()
+    ok = run_dbt(["build"], spark=spark)
+    seconds["dbt build"] = time.perf_counter() - t
+    summary = RunSummary(ok=ok, raw_rows=dict(generated.rows), seconds=seconds)
+    if ok:
+        t = time.perf_counter()
+        summary.exported = export_marts(spark)
+        seconds["export"] = time.perf_counter() - t
+    return summary

@@ -1,0 +1,60 @@
+"""dbt in this process: on the Spark session target it shares the process's SparkSession."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from typing import Any
+
+from veil.audit import record_event
+from veil.errors import ConfigError
+from veil.settings import PROJECT_ROOT, settings
+
+CHANGING_COMMANDS = ("build", "run", "test", "snapshot", "seed")
+
+
+def dbt_environment() -> None:
+    """Environment dbt needs: the project's profiles, and on PostgreSQL the key as a session setting.
+
+    libpq reads PGOPTIONS, so the key reaches PostgreSQL's `veil.pseudonym_key` without entering SQL text.
+    """
+    cfg = settings()
+    os.environ.setdefault("VEIL_HOME", str(cfg.home))
+    os.environ.setdefault("DBT_PROFILES_DIR", str(PROJECT_ROOT / "profiles"))
+    key = cfg.key()
+    if not re.fullmatch(r"[A-Za-z0-9_.:+/=-]+", key):
+        raise ConfigError("DBT_ENV_SECRET_PSEUDONYM_KEY may hold only letters, digits and _.:+/=- "
+                          "(it is passed to PostgreSQL in PGOPTIONS)")
+    options = [o for o in os.environ.get("PGOPTIONS", "").split(" ") if o and "veil.pseudonym_key" not in o]
+    os.environ["PGOPTIONS"] = " ".join([*[o for o in options if o != "-c"], "-c", f"veil.pseudonym_key={key}"])
+
+
+def target_of(args: list[str]) -> str:
+    """The dbt target an invocation runs on (`--target`, else VEIL_TARGET)."""
+    if "--target" in args:
+        return args[args.index("--target") + 1]
+    return settings().target
+
+
+def invoke_dbt(args: list[str], spark: Any = None) -> Any:
+    """dbtRunner result of `dbt <args>` (for callers that read results, e.g. `dbt show`)."""
+    from dbt.cli.main import dbtRunner
+
+    dbt_environment()
+    if target_of(args) == "spark":
+        from veil.warehouse.spark import get_spark
+
+        spark = spark or get_spark()  # created with our settings; dbt-spark's getOrCreate() reuses it
+    result = dbtRunner().invoke([*args, "--project-dir", str(PROJECT_ROOT)])
+    if result.exception is not None:
+        raise result.exception
+    if args and args[0] in CHANGING_COMMANDS:
+        statuses = Counter(str(r.status) for r in (getattr(result.result, "results", None) or []))
+        record_event("dbt_invocation", {"args": args, "success": bool(result.success), "nodes": dict(statuses)})
+    return result
+
+
+def run_dbt(args: list[str], spark: Any = None) -> bool:
+    """`dbt <args>` in-process; True when it succeeded."""
+    return bool(invoke_dbt(args, spark).success)
