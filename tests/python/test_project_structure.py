@@ -51,10 +51,11 @@ def test_every_public_macro_and_argument_is_documented():
             assert macro["description"].strip(), macro["name"]
             documented[macro["name"]] = [a["name"] for a in macro.get("arguments", [])]
     for path in _macro_files():
-        m = re.search(r"\{% macro (" + re.escape(path.stem) + r")\(([^)]*)\)", path.read_text())
-        assert m, path.name
-        args = [a.split("=")[0].strip() for a in m.group(2).split(",") if a.strip()]
-        assert documented.get(path.stem) == args, path.stem
+        for name, signature in re.findall(r"\{% macro ([a-z_0-9]+)\(([^)]*)\)", path.read_text()):
+            if "__" in name and name.split("__", 1)[1] == path.stem:
+                continue  # an adapter's version of the file's macro: documented with it
+            args = [a.split("=")[0].strip() for a in signature.split(",") if a.strip()]
+            assert documented.get(name) == args, (path.name, name)
 
 
 def test_the_generator_emits_the_declared_event_types():
