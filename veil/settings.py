@@ -7,7 +7,9 @@ tested against `ENVIRONMENT` (the variable, default and docstring of every field
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -38,7 +40,7 @@ class Secret:
     __str__ = __repr__
 
 
-def _setting(env: str, default: Any, doc: str, cast: type = str) -> Any:
+def _setting(env: str, default: Any, doc: str, cast: Callable[[str], Any] = str) -> Any:
     """A field read from environment variable `env` (cast to `cast`), else `default`."""
 
     def read() -> Any:
@@ -48,7 +50,7 @@ def _setting(env: str, default: Any, doc: str, cast: type = str) -> Any:
         try:
             return cast(raw)
         except ValueError:
-            raise ConfigError(f"{env}={raw!r} is not a valid {cast.__name__}") from None
+            raise ConfigError(f"{env}={raw!r} is not a valid {getattr(cast, '__name__', 'value')}") from None
 
     return field(default_factory=read, metadata={"env": env, "doc": doc, "default": default})
 
@@ -84,6 +86,12 @@ class Settings:
     pg_port: int = _setting("VEIL_PGPORT", 5432, "port of the `postgres` dbt target", int)
     pg_user: str = _setting("VEIL_PGUSER", "postgres", "user of the `postgres` dbt target")
     pg_database: str = _setting("VEIL_PGDATABASE", "postgres", "database of the `postgres` dbt target")
+    today: dt.date | None = _setting(
+        "VEIL_TODAY",
+        None,
+        "a fixed `today` (ISO date) for validation, ages and retention, so runs and tests do not depend on the clock",
+        dt.date.fromisoformat,
+    )
     dp_budget: float = _setting("VEIL_DP_BUDGET", 10.0, "default epsilon limit per dataset and analyst", float)
     dbt_target_path: Path | None = _setting(
         "DBT_TARGET_PATH", None, "dbt's `target/` folder (default `target` in the project)", Path
@@ -92,6 +100,10 @@ class Settings:
         PSEUDONYM_KEY_ENV, None, "HMAC key, at least 16 characters (`make` creates `.veil/pseudonym.key`)", Secret
     )
     pg_password: Secret | None = _setting("VEIL_PGPASSWORD", None, "password of the `postgres` dbt target", Secret)
+
+    def current_date(self) -> dt.date:
+        """VEIL_TODAY, else today's date in UTC."""
+        return self.today or dt.datetime.now(dt.UTC).date()
 
     @property
     def warehouse_dir(self) -> Path:

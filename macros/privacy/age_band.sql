@@ -1,4 +1,5 @@
-{#- Date of birth -> age band ('<18', '18-24', '25-34', ... '65+') as of `as_of` (default: today). -#}
+{#- Date of birth -> age band ('<18', '18-24', '25-34', ... '65+') as of `as_of` (default: the run's
+    reference date, var as_of or today). -#}
 {% macro age_band(dob, as_of=none) -%}
     {%- set years = veil.age_years(dob, as_of) -%}
     case

@@ -1,5 +1,7 @@
-{#- The least-generalized level per quasi-identifier that makes `relation` k-anonymous and l-diverse in
-    `sensitive_column` while suppressing at most var('max_suppression') of its rows. Searches the whole
+{#- The least-generalized level per quasi-identifier that makes `relation` k-anonymous and entropy
+    l-diverse in `sensitive_column` (each class's entropy of it at least ln l, which implies l distinct
+    values) while suppressing at most var('max_suppression') of its rows (or, when no node does, the node
+    that suppresses least: the classes that fail are dropped either way). Searches the whole
     lattice of levels (one aggregate per node over `relation`) and returns
     {'levels': {hierarchy: level_name}, 'suppressed': rows, 'total': rows, 'loss': 0..1}.
     Information loss = mean over quasi-identifiers of level / top level. -#}
@@ -27,21 +29,34 @@
         {%- for node in nodes %}
         select
             {{ loop.index0 }} as node,
-            coalesce(sum(case when class_size < {{ k }} or diversity < {{ l }} then class_size else 0 end), 0)
+            coalesce(sum(case when class_size < {{ k }} or entropy < ln({{ l }}) - 1e-9 then class_size else 0 end), 0)
                 as suppressed,
             coalesce(sum(class_size), 0) as total
         from (
-            select count(*) as class_size, count(distinct {{ sensitive_column }}) as diversity
-            from {{ relation }}
-            group by
-                {%- for name in names %}
-                {{ veil.generalize(name, node[loop.index0]) }}{{ "," if not loop.last }}
-                {%- endfor %}
+            select
+                sum(n) as class_size,
+                ln(sum(n)) - sum(n * ln(n)) / sum(n) as entropy
+            from (
+                select
+                    {%- for name in names %}
+                    {{ veil.generalize(name, node[loop.index0]) }} as qi_{{ loop.index0 }},
+                    {%- endfor %}
+                    {{ sensitive_column }} as sensitive_value,
+                    count(*) as n
+                from {{ relation }}
+                group by
+                    {%- for name in names %}
+                    {{ veil.generalize(name, node[loop.index0]) }},
+                    {%- endfor %}
+                    {{ sensitive_column }}
+            ) as values_per_class
+            group by {% for name in names %}qi_{{ loop.index0 }}{{ ", " if not loop.last }}{% endfor %}
         ) as classes
         {% if not loop.last %}union all{% endif %}
         {%- endfor %}
     {%- endset -%}
     {%- set best = {} -%}
+    {%- set fallback = {} -%}
     {%- for row in run_query(query).rows -%}
         {%- set node = nodes[row[0]] -%}
         {%- set ns = namespace(loss=0) -%}
@@ -50,11 +65,23 @@
         {%- endfor -%}
         {%- set loss = ns.loss / (names | length) -%}
         {%- set allowed = row[2] == 0 or row[1] / row[2] <= var('max_suppression') -%}
+        {%- set levels = {} -%}
+        {%- for name in names -%}{%- do levels.update({name: hierarchies[name][node[loop.index0]]}) -%}{%- endfor -%}
+        {%- set candidate = {'levels': levels, 'suppressed': row[1], 'total': row[2], 'loss': loss} -%}
         {%- if allowed and (not best or (loss, row[1]) < (best.loss, best.suppressed)) -%}
-            {%- set levels = {} -%}
-            {%- for name in names -%}{%- do levels.update({name: hierarchies[name][node[loop.index0]]}) -%}{%- endfor -%}
-            {%- do best.update({'levels': levels, 'suppressed': row[1], 'total': row[2], 'loss': loss}) -%}
+            {%- do best.update(candidate) -%}
+        {%- endif -%}
+        {%- if not fallback or (row[1], loss) < (fallback.suppressed, fallback.loss) -%}
+            {%- do fallback.update(candidate) -%}
         {%- endif -%}
     {%- endfor -%}
+    {%- if not best -%}
+        {#- no node suppresses little enough: the one that suppresses least (the release stays k-anonymous and
+            l-diverse, its classes are filtered; only its utility is below max_suppression's promise) -#}
+        {%- do log("choose_generalization: no node of " ~ relation ~ " suppresses at most " ~ var('max_suppression')
+                   ~ "; using the one that suppresses least (" ~ fallback.suppressed ~ " of " ~ fallback.total ~ ")",
+                   info=true) -%}
+        {{ return(fallback) }}
+    {%- endif -%}
     {{ return(best) }}
 {%- endmacro %}

@@ -27,7 +27,7 @@ final as (
         base.eligible_users,
         released.released_users,
         base.eligible_users - released.released_users as suppressed_users,
-        round((base.eligible_users - released.released_users) / base.eligible_users, 4) as suppressed_share,
+        {{ veil.ratio('base.eligible_users - released.released_users', 'base.eligible_users') }} as suppressed_share,
         {{ var('k_anonymity') }} as k,
         {{ var('l_diversity') }} as l
 

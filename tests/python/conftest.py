@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TEST_POSTGRES_URL = os.environ.get("VEIL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 E2E_USERS, E2E_EVENTS, E2E_SEED = 3_000, 150_000, 7
 E2E_DIRTY_RATE = 0.01
+TODAY = "2026-12-01"
 CHANGING_MODULES = ("test_warehouse_compliance.py", "test_warehouse_erasure.py")
 
 
@@ -32,6 +33,7 @@ def pytest_configure(config: Any) -> None:
     os.environ["DBT_LOG_PATH"] = str(base / "logs")
     os.environ["VEIL_POSTGRES_URL"] = TEST_POSTGRES_URL
     os.environ["VEIL_SPARK_MASTER"] = "local[2]"
+    os.environ["VEIL_TODAY"] = TODAY  # a fixed clock: no result depends on the day the tests run
     os.environ["PYSPARK_PYTHON"] = sys.executable
     # a fresh key per test session, long and unusual enough that finding it anywhere is meaningful
     os.environ["DBT_ENV_SECRET_PSEUDONYM_KEY"] = "veilTestKey" + secrets.token_hex(16)

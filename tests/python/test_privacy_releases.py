@@ -46,16 +46,24 @@ def test_l_diversity_test_fails_on_a_crafted_violation(warehouse, crafted):
     assert sorted((v[0], v[1]) for v in violations) == [("30-39", "FR"), ("40-49", "DE")]
 
 
-def test_released_extract_passes_k_and_l(warehouse):
-    assert (
-        _rows(
-            "{{ veil.test_k_anonymity(ref('rpt_users_k_anonymous'), "
-            "['age_group', 'geography', 'signup_period', 'gender']) }}"
-        )
-        == []
+def test_entropy_l_diversity_fails_on_a_class_with_two_values_but_one_dominant(warehouse, crafted, spark):
+    spark.sql("drop table if exists crafted.skewed")
+    rows = (
+        [("30-39", "FR", "none")] * 4 + [("30-39", "FR", "500+")] + [("40-49", "DE", "none"), ("40-49", "DE", "500+")]
     )
-    report = _rows("select suppressed_share, information_loss from {{ ref('rpt_k_anonymity_report') }}")
-    assert report and report[0][0] <= 0.05 and 0 <= report[0][1] <= 1
+    spark.createDataFrame(rows, "age_group string, geography string, spend_band string").write.format(
+        "parquet"
+    ).saveAsTable("crafted.skewed")
+    try:
+        distinct = _rows("{{ veil.test_l_diversity('crafted.skewed', ['age_group', 'geography'], 'spend_band', l=2) }}")
+        entropy = _rows(
+            "{{ veil.test_entropy_l_diversity('crafted.skewed', ['age_group', 'geography'], 'spend_band', l=2) }}"
+        )
+    finally:
+        spark.sql("drop table if exists crafted.skewed")
+    assert distinct == []  # two distinct values in each class
+    # 4 'none' + 1 '500+': entropy -(0.8 ln 0.8 + 0.2 ln 0.2) = 0.500 < ln 2 = 0.693; the 1 + 1 class has ln 2
+    assert [(r[0], r[1], round(float(r[2]), 3)) for r in entropy] == [("30-39", "FR", 0.5)]
 
 
 def test_discrete_laplace_noise_has_the_mechanisms_mean_and_variance():
@@ -157,7 +165,9 @@ def test_release_writes_noisy_rows_with_epsilon_and_intervals(spark, warehouse, 
     assert summary.groups_released == 3 and {r[0] for r in rows} == set(exact)
     for step, value, low, high, epsilon, scale in rows:
         assert epsilon == 1.0 and scale == 3.0  # 3 steps per user, each counted once
-        assert low <= value <= high
+        # 95% interval of discrete Laplace noise at scale 3: P(|Z| > t) <= e^(-t/3), so t = 3 ln 20 = 8.987
+        assert high - value == pytest.approx(8.987, abs=1e-3)
+        assert low == pytest.approx(max(value - 8.987, 0), abs=1e-3)
         assert abs(value - exact[step]) <= 60  # |noise| > 60 has probability ~2e-9 at scale 3
 
 

@@ -56,10 +56,17 @@ def test_an_unclassified_contact_email_column_fails_the_check(spark, warehouse):
     assert "_app__sources.yml" in problems[0].message
 
 
-def test_propose_shows_a_yaml_diff_for_a_source(spark, warehouse):
-    diff = scanner.propose(spark, "app.users")
-    assert diff.startswith("---") or diff == ""
-    assert "pii: email" not in [line[1:].strip() for line in diff.splitlines() if line.startswith("+")]
+def test_propose_shows_the_yaml_for_an_undeclared_column_and_nothing_for_declared_ones(spark, warehouse):
+    base = scanner.propose(spark, "app.users").splitlines()
+    spark.sql("drop table if exists raw.users_with_contact")
+    spark.sql("create table raw.users_with_contact using parquet as select *, email as contact_email from raw.users")
+    try:
+        diff = scanner.propose(spark, "app.users", relation="raw.users_with_contact")
+    finally:
+        spark.sql("drop table if exists raw.users_with_contact")
+    new = [line for line in diff.splitlines() if line not in base]
+    assert "-    config: {meta: {}}" in new and "+    config: {meta: {privacy: direct_identifier, pii: email}}" in new
+    assert "   - name: contact_email" in diff.splitlines()  # unchanged context line: the column is named
 
 
 def test_pii_inventory_shows_declared_and_detected_side_by_side(spark, warehouse):

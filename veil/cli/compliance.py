@@ -72,10 +72,12 @@ def cmd_retention(args: argparse.Namespace) -> int:
     from veil.compliance.retention import purge, rules
 
     if args.action == "show":
+        from veil.settings import settings
+
         for rule in rules():
             print(
                 f"raw.{rule.table}: {rule.days} days on {rule.column} "
-                f"(cutoff today: {rule.cutoff(dt.datetime.now(dt.UTC).date())})"
+                f"(cutoff today: {rule.cutoff(settings().current_date())})"
             )
         return 0
     from veil.warehouse.spark import get_spark

@@ -111,6 +111,9 @@ def _erase_postgres(conn: Any, ids: Identifiers, request_id: str) -> dict[str, i
         where, params = postgres_match(columns, ids)
         with conn.transaction():
             deleted[relation] = conn.execute(f"delete from {relation} where {where}", params).rowcount
+    with connect(autocommit=True) as maintenance:  # deleted tuples stay in the table files until VACUUM
+        for relation in (r for r, n in deleted.items() if n):
+            maintenance.execute(f"vacuum {relation}")
     return deleted
 
 

@@ -95,7 +95,7 @@ def _expired_query(relation: str, column: str, cutoff: dt.date) -> str:
 def purge(spark: Any, as_of: dt.date | None = None, rebuild: bool = True) -> Receipt:
     """Remove expired rows everywhere; returns a receipt with rows removed and a verification per store."""
     started = time.perf_counter()
-    as_of = as_of or dt.datetime.now(dt.UTC).date()
+    as_of = as_of or settings().current_date()
     active = rules()
     cutoffs = {f"raw.{rule.table}": rule.cutoff(as_of) for rule in active}
     removed: list[tuple[str, str, dt.date, int]] = []  # (spark relation, column, cutoff, rows)

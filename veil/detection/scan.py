@@ -179,8 +179,9 @@ def check(spark, relations: dict[str, str] | None = None, rows: int = DEFAULT_SA
     return problems
 
 
-def propose(spark, source_key: str, rows: int = DEFAULT_SAMPLE) -> str:
-    """A unified diff from the source's declared column meta to the scanner's proposal."""
+def propose(spark, source_key: str, rows: int = DEFAULT_SAMPLE, relation: str | None = None) -> str:
+    """A unified diff from the source's declared column meta to the scanner's proposal (of the source's table,
+    or of `relation` standing in for it)."""
     manifest = load_manifest()
     source = next((s for s in manifest["sources"].values() if f"{s['source_name']}.{s['name']}" == source_key), None)
     if source is None:
@@ -188,7 +189,7 @@ def propose(spark, source_key: str, rows: int = DEFAULT_SAMPLE) -> str:
             f"no source {source_key!r}; sources are "
             + ", ".join(sorted(f"{s['source_name']}.{s['name']}" for s in manifest["sources"].values()))
         )
-    relation = f"{source['schema']}.{source['identifier'] or source['name']}"
+    relation = relation or f"{source['schema']}.{source['identifier'] or source['name']}"
     findings = {f.column: f for f in scan(relation, spark, rows)}
 
     def render(meta_of) -> list[str]:

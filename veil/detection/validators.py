@@ -8,6 +8,8 @@ import ipaddress
 import re
 from functools import lru_cache
 
+from veil.settings import settings
+
 
 def luhn_ok(value: str) -> bool:
     digits = [int(c) for c in value if c.isdigit()]
@@ -65,7 +67,7 @@ def birth_date_ok(value: str) -> bool:
             d = dt.date(y, b, a) if a > 12 else dt.date(y, a, b)
     except ValueError:
         return False
-    age = (dt.date.today() - d).days / 365.25
+    age = (settings().current_date() - d).days / 365.25
     return 13 <= age <= 110
 
 

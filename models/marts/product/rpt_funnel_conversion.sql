@@ -42,8 +42,8 @@ final as (
         sum(case when reached_page_view then 1 else 0 end) as page_view_sessions,
         sum(case when has_add_to_cart then 1 else 0 end) as add_to_cart_sessions,
         sum(case when has_purchase then 1 else 0 end) as purchase_sessions,
-        round(sum(case when has_add_to_cart then 1 else 0 end) / count(*), 4) as cart_rate,
-        round(sum(case when has_purchase then 1 else 0 end) / count(*), 4) as purchase_rate
+        {{ veil.ratio('sum(case when has_add_to_cart then 1 else 0 end)', 'count(*)') }} as cart_rate,
+        {{ veil.ratio('sum(case when has_purchase then 1 else 0 end)', 'count(*)') }} as purchase_rate
 
     from segmented
     group by device, age_band, tier

@@ -51,7 +51,7 @@ final as (
         cohort_activity.months_since_signup,
         cohort_sizes.cohort_users,
         cohort_activity.active_users,
-        round(cohort_activity.active_users / cohort_sizes.cohort_users, 4) as retention_rate
+        {{ veil.ratio('cohort_activity.active_users', 'cohort_sizes.cohort_users') }} as retention_rate
 
     from cohort_activity
     inner join cohort_sizes on cohort_activity.cohort_month = cohort_sizes.cohort_month
