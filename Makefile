@@ -4,6 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 KEY_FILE := .veil/pseudonym.key
+PARTNER_KEY_FILE := .veil/partner.key
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | sha1sum | cut -c1-12)
 USERS ?= 100000
 EVENTS ?= 5000000
@@ -12,11 +13,12 @@ WORKERS ?= 2
 export PYSPARK_PYTHON := $(CURDIR)/$(BIN)/python
 export VEIL_HOME ?= $(CURDIR)
 export DBT_PROFILES_DIR ?= $(CURDIR)/profiles
-WITH_KEY = DBT_ENV_SECRET_PSEUDONYM_KEY="$${DBT_ENV_SECRET_PSEUDONYM_KEY:-$$(cat $(KEY_FILE))}"
+WITH_KEY = DBT_ENV_SECRET_PSEUDONYM_KEY="$${DBT_ENV_SECRET_PSEUDONYM_KEY:-$$(cat $(KEY_FILE))}" \
+	DBT_ENV_SECRET_PARTNER_KEY="$${DBT_ENV_SECRET_PARTNER_KEY:-$$(cat $(PARTNER_KEY_FILE))}"
 
 .PHONY: install system-deps run test lint docs clean bench
 
-install: system-deps $(STAMP) $(KEY_FILE)
+install: system-deps $(STAMP) $(KEY_FILE) $(PARTNER_KEY_FILE)
 
 system-deps:
 	@bash scripts/system_deps.sh
@@ -29,8 +31,8 @@ $(STAMP): requirements.txt pyproject.toml
 	@rm -f $(VENV)/.installed-* && touch $@
 
 # A per-checkout secret for keyed pseudonyms (kept out of git; export DBT_ENV_SECRET_PSEUDONYM_KEY to override).
-$(KEY_FILE):
-	@mkdir -p .veil && umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
+$(KEY_FILE) $(PARTNER_KEY_FILE):
+	@mkdir -p .veil && chmod 700 .veil && umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
 
 ## generate USERS/EVENTS → dbt build on Spark → export to PostgreSQL → summary
 run: install

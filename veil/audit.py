@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from veil.detection.text import find_spans
 from veil.errors import VeilError
+from veil.warehouse.roles import grant_audit
 
 GENESIS = "0" * 64
 
@@ -31,6 +32,7 @@ def ensure_trail(conn) -> None:
         conn.execute("drop trigger if exists trail_append_only on audit.trail")
         conn.execute("""create trigger trail_append_only before update or delete or truncate on audit.trail
             for each statement execute function audit.refuse_change()""")
+        grant_audit(conn)
 
 
 def _digest(seq: int, recorded_at: str, actor: str, action: str, details: dict, prev_hash: str) -> str:

@@ -19,6 +19,7 @@ from veil.errors import ConfigError
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 PSEUDONYM_KEY_ENV = "DBT_ENV_SECRET_PSEUDONYM_KEY"
+PARTNER_KEY_ENV = "DBT_ENV_SECRET_PARTNER_KEY"
 """The keyed-hash secret. dbt scrubs DBT_ENV_SECRET_* from logs and only allows it in profiles.yml."""
 
 
@@ -99,6 +100,12 @@ class Settings:
     pseudonym_key: Secret | None = _setting(
         PSEUDONYM_KEY_ENV, None, "HMAC key, at least 16 characters (`make` creates `.veil/pseudonym.key`)", Secret
     )
+    partner_key: Secret | None = _setting(
+        PARTNER_KEY_ENV,
+        None,
+        "the advertising partner's own HMAC key for its audience pseudonyms (`make` creates `.veil/partner.key`)",
+        Secret,
+    )
     pg_password: Secret | None = _setting("VEIL_PGPASSWORD", None, "password of the `postgres` dbt target", Secret)
 
     def current_date(self) -> dt.date:
@@ -134,6 +141,16 @@ class Settings:
                 ".veil/pseudonym.key)"
             )
         return self.pseudonym_key.reveal()
+
+    def recipient_key(self) -> str:
+        """The partner's key: a secret of its own, so no one holding the marts can compute audience ids."""
+        length = len(self.partner_key) if self.partner_key else 0
+        if self.partner_key is None or length < 16:
+            raise ConfigError(
+                f"{PARTNER_KEY_ENV} must be set to a secret of at least 16 characters (got {length}). `make run` "
+                f"keeps one in .veil/partner.key: export {PARTNER_KEY_ENV}=$(cat .veil/partner.key)"
+            )
+        return self.partner_key.reveal()
 
     def __repr__(self) -> str:  # never print secrets, nor credentials inside URLs
         return f"Settings(home={self.home}, target={self.target}, spark_master={self.spark_master})"

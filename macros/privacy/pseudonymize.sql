@@ -15,5 +15,5 @@
             "pseudonymize() in a view: Spark would store the substituted key in the view text. "
             ~ "Materialize " ~ model.name ~ " as a table.") }}
     {%- endif -%}
-    lower(hex(hmac('${spark.veil.pseudonym_key}', cast({{ expr }} as string))))
+    lower(hex(hmac({{ veil._spark_secret('pseudonym_key') }}, cast({{ expr }} as string))))
 {%- endmacro %}

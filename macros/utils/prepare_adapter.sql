@@ -18,7 +18,8 @@
 
 {% macro spark__prepare_adapter() -%}
     select case
-        when length('${spark.veil.pseudonym_key}') < 16 or startswith('${spark.veil.pseudonym_key}', '$')
-        then raise_error('spark.veil.pseudonym_key is not set or shorter than 16 characters: export DBT_ENV_SECRET_PSEUDONYM_KEY')
+        when coalesce(length({{ veil._spark_secret('pseudonym_key') }}), 0) < 16
+            or startswith({{ veil._spark_secret('pseudonym_key') }}, '$')
+        then raise_error('the pseudonymization key is not set on this session: run dbt as `veil dbt <args>` with DBT_ENV_SECRET_PSEUDONYM_KEY exported (veil sets it on the running session, never on a command line)')
     end as key_check
 {%- endmacro %}

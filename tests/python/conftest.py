@@ -37,6 +37,7 @@ def pytest_configure(config: Any) -> None:
     os.environ["PYSPARK_PYTHON"] = sys.executable
     # a fresh key per test session, long and unusual enough that finding it anywhere is meaningful
     os.environ["DBT_ENV_SECRET_PSEUDONYM_KEY"] = "veilTestKey" + secrets.token_hex(16)
+    os.environ["DBT_ENV_SECRET_PARTNER_KEY"] = "veilPartnerKey" + secrets.token_hex(16)
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
@@ -94,7 +95,7 @@ def pg_url() -> str:
     try:
         prepare_test_database(TEST_POSTGRES_URL)
     except psycopg.OperationalError as exc:
-        cause = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        cause = str(exc).strip().splitlines()[-1].strip() if str(exc).strip() else type(exc).__name__
         pytest.skip(
             f"PostgreSQL at {TEST_POSTGRES_URL} is not usable ({cause}): start it with "
             "`pg_ctlcluster 15 main start` or set VEIL_TEST_POSTGRES_URL to a server the tests may use"
@@ -105,7 +106,7 @@ def pg_url() -> str:
 @pytest.fixture(scope="session")
 def spark(home: Path) -> Any:
     shutil.rmtree(home, ignore_errors=True)
-    home.mkdir(parents=True)
+    home.mkdir(parents=True, mode=0o700)
     from veil.warehouse.spark import get_spark
 
     session = get_spark()

@@ -5,6 +5,7 @@ releases, compliance). This package is the only place that prints or formats for
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -22,6 +23,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    os.umask(0o077)  # what veil writes (warehouse, logs, receipts, packages) is its owner's only
+    from veil.warehouse.lock import set_command
+
+    set_command(args.command)
     started = time.perf_counter()
     try:
         code = int(args.func(args))

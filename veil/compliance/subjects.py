@@ -17,10 +17,9 @@ def pseudonym(user_id: int) -> str:
 
 
 def partner_pseudonym(user_key: str) -> str:
-    """The subject's audience_id in rpt_partner_audience: md5(var partner_audience_salt | user_key)."""
-    from veil.warehouse.project import project_vars
-
-    return hashlib.md5(f"{project_vars()['partner_audience_salt']}|{user_key}".encode()).hexdigest()
+    """The subject's audience_id in rpt_partner_audience: hex HMAC-SHA256 of the user_key under the partner's
+    own key, as veil.recipient_pseudonym computes it on every engine."""
+    return hmac.new(settings().recipient_key().encode(), user_key.encode(), hashlib.sha256).hexdigest()
 
 
 def resolve_subject(subject: str) -> int:

@@ -63,9 +63,12 @@ def scan(target: str, spark=None, rows: int = DEFAULT_SAMPLE) -> list[Finding]:
 
 
 def catalog_tables(spark, schemas: tuple[str, ...]) -> list[str]:
-    """schema.table of every table in these Spark schemas."""
+    """schema.table of every table in these Spark schemas (not the session's temporary views)."""
     return [
-        f"{r.namespace}.{r.tableName}" for schema in schemas for r in spark.sql(f"show tables in {schema}").collect()
+        f"{r.namespace}.{r.tableName}"
+        for schema in schemas
+        for r in spark.sql(f"show tables in {schema}").collect()
+        if not r.isTemporary
     ]
 
 

@@ -10,6 +10,7 @@ from veil.audit import record
 from veil.errors import VeilError
 from veil.releases.budget import ensure_ledger, reserve, settle
 from veil.releases.mechanisms import DEFAULT_DELTA, RELEASES, Mechanism, Release, noisy_release
+from veil.warehouse.roles import grant_table
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ def _write(conn: Any, spec: Release, released: list[dict], epsilon: float, delta
     conn.execute(f"""create table {table} ({cols}, value bigint, ci_low double precision,
         ci_high double precision, epsilon double precision, delta double precision,
         mechanism text, noise_scale double precision, released_at timestamptz default now())""")
+    grant_table(conn, table, anonymous=True)  # a DP release is anonymous: readers (the API, dashboards) see it
     with conn.cursor().copy(
         f"copy {table} ({', '.join(spec.group_columns)}, value, ci_low, ci_high, epsilon, "
         "delta, mechanism, noise_scale) from stdin"

@@ -22,12 +22,14 @@ def dbt_environment() -> None:
     cfg = settings()
     os.environ.setdefault("VEIL_HOME", str(cfg.home))
     os.environ.setdefault("DBT_PROFILES_DIR", str(PROJECT_ROOT / "profiles"))
-    key = cfg.key()
-    if not re.fullmatch(r"[A-Za-z0-9_.:+/=-]+", key):
-        raise ConfigError("DBT_ENV_SECRET_PSEUDONYM_KEY may hold only letters, digits and _.:+/=- "
-                          "(it is passed to PostgreSQL in PGOPTIONS)")
-    options = [o for o in os.environ.get("PGOPTIONS", "").split(" ") if o and "veil.pseudonym_key" not in o]
-    os.environ["PGOPTIONS"] = " ".join([*[o for o in options if o != "-c"], "-c", f"veil.pseudonym_key={key}"])
+    secrets = {"veil.pseudonym_key": cfg.key(), "veil.recipient_key_partner": cfg.recipient_key()}
+    for name, value in secrets.items():
+        if not re.fullmatch(r"[A-Za-z0-9_.:+/=-]+", value):
+            raise ConfigError(f"the secret for {name} may hold only letters, digits and _.:+/=- "
+                              "(it is passed to PostgreSQL in PGOPTIONS)")
+    options = [o for o in os.environ.get("PGOPTIONS", "").split(" ") if o and not o.startswith("veil.")]
+    settings_ = [part for name, value in secrets.items() for part in ("-c", f"{name}={value}")]
+    os.environ["PGOPTIONS"] = " ".join([*[o for o in options if o != "-c"], *settings_])
 
 
 def target_of(args: list[str]) -> str:

@@ -13,7 +13,8 @@ from typing import Any
 from veil.audit import record
 from veil.errors import ExportError
 from veil.warehouse.postgres import connect, create_and_copy, postgres_type
-from veil.warehouse.project import exported_models, relation_name
+from veil.warehouse.project import exported_models, node_meta, relation_name
+from veil.warehouse.roles import grant_table
 from veil.warehouse.spark import table_location
 
 SCHEMA = "analytics"
@@ -45,6 +46,7 @@ def export_table(spark: Any, conn: Any, node: dict) -> int:
             "select indexname from pg_indexes where schemaname = %s and tablename = %s", (SCHEMA, name)
         ).fetchall():
             cur.execute(f'alter index {SCHEMA}."{index}" rename to "{index.replace(loading, name)}"')
+        grant_table(cur, f'{SCHEMA}."{name}"', anonymous=bool(node_meta(node).get("anonymous")))
         cur.execute(f'analyze {SCHEMA}."{name}"')
     return int(loaded)
 

@@ -3,8 +3,10 @@ profiles/profiles.yml, read here for the SparkSession that the generator, dbt, t
 (and by veil.warehouse.thrift for a local Thrift server).
 
 Session mode keeps a Derby metastore, which allows one process at a time: every command reuses the single
-SparkSession of its process (`get_spark`). The pseudonymization key is set on the live session's SQL conf
-after start, never passed as a launch option (PySpark would put it on the JVM's command line).
+SparkSession of its process (`get_spark`), after taking the warehouse lock (veil.warehouse.lock). The
+keys are put on the running session as a one-row temporary view, never as a launch option (PySpark puts
+launch options on the JVM's command line, which every local user can read) nor as a SQL conf (Spark copies
+those into event logs).
 """
 
 from __future__ import annotations
@@ -15,9 +17,13 @@ from typing import Any
 
 import yaml
 
-from veil.settings import PROJECT_ROOT, PSEUDONYM_KEY_ENV, Settings, settings
+from veil.errors import VeilError
+from veil.settings import PROJECT_ROOT, Settings, settings
 
 KEY_CONF = "spark.veil.pseudonym_key"
+RECIPIENT_KEY_CONF = "spark.veil.recipient_key.partner"
+SECRETS_VIEW = "veil_secrets"
+"""The one-row temporary view holding the keys on a running session (macros/privacy/_spark_secret.sql)."""
 PROFILES = PROJECT_ROOT / "profiles" / "profiles.yml"
 
 
@@ -39,15 +45,14 @@ def profile_output(target: str) -> dict[str, Any]:
     return dict(yaml.safe_load(PROFILES.read_text())["veil"]["outputs"][target])
 
 
-def spark_conf(cfg: Settings | None = None, include_key: bool = False) -> dict[str, str]:
-    """The session target's Spark settings, rendered with this process's settings. The key is left out
-    unless asked for: it is set on the running session (see `get_spark`)."""
-    cfg = cfg or settings()
+def spark_conf(cfg: Settings | None = None) -> dict[str, str]:
+    """The session target's launch settings, rendered with this process's settings. The key is not one of
+    them: it is set on the running session (see `get_spark`)."""
     prepare_environment(cfg)
-    conf = {k: render_profile_value(v) for k, v in profile_output("spark")["server_side_parameters"].items()
-            if k != KEY_CONF}
-    if include_key:
-        conf[KEY_CONF] = cfg.key()
+    conf = {k: render_profile_value(v) for k, v in profile_output("spark")["server_side_parameters"].items()}
+    if KEY_CONF in conf or RECIPIENT_KEY_CONF in conf:
+        raise VeilError(f"profiles.yml must not set {KEY_CONF} as a launch setting: it would be on the JVM's "
+                        "command line; veil sets it on the running session")
     return conf
 
 
@@ -63,7 +68,8 @@ def prepare_environment(cfg: Settings | None = None) -> None:
     os.environ.setdefault("VEIL_SHUFFLE_PARTITIONS", str(cfg.shuffle_partitions))
     os.environ.setdefault("VEIL_SPARK_DRIVER_MEMORY", cfg.spark_driver_memory)
     os.environ.setdefault("VEIL_SPARK_JAVA_OPTIONS", cfg.spark_java_options)
-    (cfg.home / "warehouse").mkdir(parents=True, exist_ok=True)
+    os.umask(0o077)  # raw Parquet, tables, metastore and logs hold personal data: owner-only (the JVM inherits it)
+    (cfg.home / "warehouse").mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def get_spark(cfg: Settings | None = None) -> Any:
@@ -72,20 +78,26 @@ def get_spark(cfg: Settings | None = None) -> Any:
     cfg = cfg or settings()
     from pyspark.sql import SparkSession
 
+    from veil.warehouse.fingerprint import check_key
+    from veil.warehouse.lock import hold_warehouse
+
+    prepare_environment(cfg)
+    hold_warehouse()  # before the JVM: a second writer fails here, with nothing started or written
+    check_key(cfg)  # a warehouse built under another key would bring erased people back
     builder = SparkSession.builder.enableHiveSupport()
     for key, value in spark_conf(cfg).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     if cfg.pseudonym_key is not None:
-        spark.conf.set(KEY_CONF, cfg.key())
+        partner = cfg.recipient_key() if cfg.partner_key is not None else None
+        spark.createDataFrame([(cfg.key(), partner)], "pseudonym_key string, partner_key string") \
+            .createOrReplaceTempView(SECRETS_VIEW)
     return spark
 
 
 def table_location(spark: Any, relation: str) -> str:
     """The storage folder of a Spark catalog table."""
-    from veil.errors import VeilError
-
     for row in spark.sql(f"describe formatted {relation}").collect():
         if row[0].strip() == "Location":
             return str(row[1].strip().removeprefix("file:"))

@@ -33,7 +33,7 @@ opted_out as (
 audience as (
 
     select
-        md5(concat('{{ var("partner_audience_salt") }}|', users.user_key)) as audience_id,
+        {{ veil.recipient_pseudonym('partner', 'users.user_key') }} as audience_id,
         users.country,
         users.age_band,
         users.tier
