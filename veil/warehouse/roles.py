@@ -1,0 +1,50 @@
+"""Least-privilege PostgreSQL roles, created idempotently by `veil` and granted table by table, so grants
+survive the export's table swap (each new table is granted inside the swap's transaction).
+
+| role | may read | may write |
+|---|---|---|
+| the login of VEIL_POSTGRES_URL (owner) | everything it created | everything: exports, releases, DDL |
+| `veil_analyst` | schema `analytics`: the pseudonymous marts and the released DP tables | nothing |
+| `veil_reader` | only the anonymous releases: `analytics.dp_*` and marts declared `meta.anonymous` | nothing |
+| `veil_auditor` | `audit.trail` | nothing |
+
+None of them can read `raw`, `compliance`, `privacy_budget` or the postgres target's models. They are group
+roles (NOLOGIN): give a login (an analyst, the API's service account, an auditor) membership in one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ANALYST, READER, AUDITOR = "veil_analyst", "veil_reader", "veil_auditor"
+ROLES = (ANALYST, READER, AUDITOR)
+
+
+def ensure_roles(conn: Any) -> None:
+    """Create the group roles and their schema privileges if missing (inside the caller's transaction)."""
+    for role in ROLES:
+        conn.execute(f"""do $$ begin
+            if not exists (select 1 from pg_roles where rolname = '{role}') then
+                create role {role} nologin;
+            end if;
+        end $$""")
+    conn.execute("create schema if not exists analytics")
+    conn.execute(f"grant usage on schema analytics to {ANALYST}, {READER}")
+    conn.execute("revoke create on schema analytics from public")
+
+
+def grant_table(conn: Any, relation: str, anonymous: bool) -> None:
+    """Read access to one analytics table: analysts always, readers only for anonymous releases."""
+    ensure_roles(conn)
+    conn.execute(f"grant select on {relation} to {ANALYST}")
+    if anonymous:
+        conn.execute(f"grant select on {relation} to {READER}")
+    else:
+        conn.execute(f"revoke all on {relation} from {READER}")
+
+
+def grant_audit(conn: Any) -> None:
+    """The auditor reads the trail; nobody but its owner may write it (the trigger refuses even the owner)."""
+    ensure_roles(conn)
+    conn.execute(f"grant usage on schema audit to {AUDITOR}")
+    conn.execute(f"grant select on audit.trail to {AUDITOR}")
