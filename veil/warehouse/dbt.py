@@ -25,8 +25,10 @@ def dbt_environment() -> None:
     secrets = {"veil.pseudonym_key": cfg.key(), "veil.recipient_key_partner": cfg.recipient_key()}
     for name, value in secrets.items():
         if not re.fullmatch(r"[A-Za-z0-9_.:+/=-]+", value):
-            raise ConfigError(f"the secret for {name} may hold only letters, digits and _.:+/=- "
-                              "(it is passed to PostgreSQL in PGOPTIONS)")
+            raise ConfigError(
+                f"the secret for {name} may hold only letters, digits and _.:+/=- "
+                "(it is passed to PostgreSQL in PGOPTIONS)"
+            )
     options = [o for o in os.environ.get("PGOPTIONS", "").split(" ") if o and not o.startswith("veil.")]
     settings_ = [part for name, value in secrets.items() for part in ("-c", f"{name}={value}")]
     os.environ["PGOPTIONS"] = " ".join([*[o for o in options if o != "-c"], *settings_])

@@ -35,8 +35,10 @@ def export_table(spark: Any, conn: Any, node: dict) -> int:
         cur.execute(f'select count(*) from {SCHEMA}."{loading}"')
         loaded = cur.fetchone()[0]
         if loaded != expected:
-            raise ExportError(f"{relation}: Spark has {expected} rows, PostgreSQL received {loaded}; "
-                              f"kept the previous {SCHEMA}.{name}")
+            raise ExportError(
+                f"{relation}: Spark has {expected} rows, PostgreSQL received {loaded}; "
+                f"kept the previous {SCHEMA}.{name}"
+            )
         for column in columns:
             if INDEXED.match(column):
                 cur.execute(f'create index on {SCHEMA}."{loading}" ("{column}")')

@@ -37,4 +37,5 @@ def check_key(cfg: Settings | None = None) -> None:
         raise ConfigError(
             f"the warehouse at {path.parent} was built with another pseudonymization key (fingerprint {recorded}, "
             f"the configured key's is {current}): its erasure ledger would match no one under this key and erased "
-            "people would come back. Export the key it was built with (DBT_ENV_SECRET_PSEUDONYM_KEY)")
+            "people would come back. Export the key it was built with (DBT_ENV_SECRET_PSEUDONYM_KEY)"
+        )

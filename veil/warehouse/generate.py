@@ -26,9 +26,17 @@ def catalog() -> Any:
     return get_spark()
 
 
-def generate(users: int, events: int, seed: int = 42, workers: int = 2, dirty_rate: float = 0.001,
-             start: dt.date = DEFAULT_START, days: int = 365, on_progress: Callable[[int], None] | None = None,
-             spark: Any = None) -> Summary:
+def generate(
+    users: int,
+    events: int,
+    seed: int = 42,
+    workers: int = 2,
+    dirty_rate: float = 0.001,
+    start: dt.date = DEFAULT_START,
+    days: int = 365,
+    on_progress: Callable[[int], None] | None = None,
+    spark: Any = None,
+) -> Summary:
     """Write the dataset's Parquet files and register raw.* and the compliance ledgers; `on_progress` gets
     the number of users + events written since its last call."""
     if users < 1 or events < users:

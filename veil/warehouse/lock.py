@@ -71,11 +71,15 @@ def hold_warehouse(command: str | None = None) -> None:
         raise WarehouseLocked(
             f"the warehouse at {path.parent} is in use by pid {other.get('pid', '?')} "
             f"(veil {other.get('command', '?')}, since {other.get('since', '?')}): wait for it to finish, "
-            "or stop that process; one Spark process at a time can use a session-mode warehouse") from None
+            "or stop that process; one Spark process at a time can use a session-mode warehouse"
+        ) from None
     f.seek(0)
     f.truncate()
-    f.write(json.dumps({"pid": os.getpid(), "command": command,
-                        "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}))
+    f.write(
+        json.dumps(
+            {"pid": os.getpid(), "command": command, "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+        )
+    )
     f.flush()
     _held[path] = f  # kept open: closing it would release the lock
 

@@ -37,12 +37,23 @@ def connect(url: str | None = None, autocommit: bool = False) -> Any:
         reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         raise ServiceUnavailable(
             f"PostgreSQL at {redact_url(url)} refused the connection ({reason}). Start it "
-            "(`pg_ctlcluster 15 main start`) or point VEIL_POSTGRES_URL at another server.") from None
+            "(`pg_ctlcluster 15 main start`) or point VEIL_POSTGRES_URL at another server."
+        ) from None
 
 
-SPARK_TO_POSTGRES = {"string": "text", "bigint": "bigint", "int": "integer", "integer": "integer",
-                     "smallint": "smallint", "double": "double precision", "float": "real", "boolean": "boolean",
-                     "date": "date", "timestamp": "timestamptz", "timestamp_ntz": "timestamp"}
+SPARK_TO_POSTGRES = {
+    "string": "text",
+    "bigint": "bigint",
+    "int": "integer",
+    "integer": "integer",
+    "smallint": "smallint",
+    "double": "double precision",
+    "float": "real",
+    "boolean": "boolean",
+    "date": "date",
+    "timestamp": "timestamptz",
+    "timestamp_ntz": "timestamp",
+}
 
 
 def postgres_type(spark_type: str) -> str:
@@ -59,10 +70,17 @@ def arrow_postgres_type(t: pa.DataType) -> str:
     """The PostgreSQL column type for an Arrow type (raw Parquet files)."""
     if pa.types.is_dictionary(t):
         return arrow_postgres_type(t.value_type)
-    for check, name in ((pa.types.is_string, "text"), (pa.types.is_large_string, "text"),
-                        (pa.types.is_int64, "bigint"), (pa.types.is_int32, "integer"), (pa.types.is_int16, "smallint"),
-                        (pa.types.is_int8, "smallint"), (pa.types.is_boolean, "boolean"),
-                        (pa.types.is_floating, "double precision"), (pa.types.is_date, "date")):
+    for check, name in (
+        (pa.types.is_string, "text"),
+        (pa.types.is_large_string, "text"),
+        (pa.types.is_int64, "bigint"),
+        (pa.types.is_int32, "integer"),
+        (pa.types.is_int16, "smallint"),
+        (pa.types.is_int8, "smallint"),
+        (pa.types.is_boolean, "boolean"),
+        (pa.types.is_floating, "double precision"),
+        (pa.types.is_date, "date"),
+    ):
         if check(t):
             return name
     if pa.types.is_timestamp(t):

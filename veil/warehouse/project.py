@@ -31,8 +31,11 @@ def column_meta(column: dict) -> dict:
 
 def node_meta(node: dict) -> dict:
     """A model's or source table's meta (its own and inherited from the folder / source)."""
-    return {**(node.get("source_meta") or {}), **(node.get("meta") or {}),
-            **((node.get("config") or {}).get("meta") or {})}
+    return {
+        **(node.get("source_meta") or {}),
+        **(node.get("meta") or {}),
+        **((node.get("config") or {}).get("meta") or {}),
+    }
 
 
 def relation_name(node: dict) -> str:
@@ -42,8 +45,10 @@ def relation_name(node: dict) -> str:
 
 def project_models(manifest: dict | None = None) -> list[dict]:
     manifest = manifest or load_manifest()
-    return sorted((n for n in manifest["nodes"].values()
-                   if n["resource_type"] == "model" and n["package_name"] == "veil"), key=lambda n: n["name"])
+    return sorted(
+        (n for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["package_name"] == "veil"),
+        key=lambda n: n["name"],
+    )
 
 
 def project_sources(manifest: dict | None = None) -> list[dict]:

@@ -51,8 +51,10 @@ def spark_conf(cfg: Settings | None = None) -> dict[str, str]:
     prepare_environment(cfg)
     conf = {k: render_profile_value(v) for k, v in profile_output("spark")["server_side_parameters"].items()}
     if KEY_CONF in conf or RECIPIENT_KEY_CONF in conf:
-        raise VeilError(f"profiles.yml must not set {KEY_CONF} as a launch setting: it would be on the JVM's "
-                        "command line; veil sets it on the running session")
+        raise VeilError(
+            f"profiles.yml must not set {KEY_CONF} as a launch setting: it would be on the JVM's "
+            "command line; veil sets it on the running session"
+        )
     return conf
 
 
@@ -91,8 +93,9 @@ def get_spark(cfg: Settings | None = None) -> Any:
     spark.sparkContext.setLogLevel("ERROR")
     if cfg.pseudonym_key is not None:
         partner = cfg.recipient_key() if cfg.partner_key is not None else None
-        spark.createDataFrame([(cfg.key(), partner)], "pseudonym_key string, partner_key string") \
-            .createOrReplaceTempView(SECRETS_VIEW)
+        spark.createDataFrame(
+            [(cfg.key(), partner)], "pseudonym_key string, partner_key string"
+        ).createOrReplaceTempView(SECRETS_VIEW)
     return spark
 
 

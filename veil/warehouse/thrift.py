@@ -30,8 +30,10 @@ class ThriftSQL:
         try:
             self.conn = hive.connect(host=self.host, port=self.port, username=user or cfg.thrift_user)
         except Exception as exc:  # thrift raises transport errors of several types
-            raise ServiceUnavailable(f"no Spark Thrift Server answers at {self.host}:{self.port} "
-                                     f"({type(exc).__name__}); start one or set VEIL_THRIFT_HOST/PORT") from None
+            raise ServiceUnavailable(
+                f"no Spark Thrift Server answers at {self.host}:{self.port} "
+                f"({type(exc).__name__}); start one or set VEIL_THRIFT_HOST/PORT"
+            ) from None
 
     def sql(self, statement: str) -> list[tuple]:
         cur = self.conn.cursor()
@@ -76,8 +78,12 @@ def start_local_server(home: Path, port: int, timeout: float = 240) -> subproces
     warehouse.mkdir(parents=True, exist_ok=True)
     log_config = home / "log4j2.properties"
     log_config.write_text(LOG4J2)
-    env = {**os.environ, "SPARK_HOME": str(spark_home), "SPARK_LOCAL_IP": "127.0.0.1",
-           "PYSPARK_PYTHON": os.environ.get("PYSPARK_PYTHON", sys.executable)}
+    env = {
+        **os.environ,
+        "SPARK_HOME": str(spark_home),
+        "SPARK_LOCAL_IP": "127.0.0.1",
+        "PYSPARK_PYTHON": os.environ.get("PYSPARK_PYTHON", sys.executable),
+    }
     # the session target's settings (profiles.yml), with this server's own home, one core and fast JVM start
     confs = spark_conf() | {
         "spark.master": "local[1]",
@@ -85,27 +91,42 @@ def start_local_server(home: Path, port: int, timeout: float = 240) -> subproces
         "spark.driver.bindAddress": "127.0.0.1",
         "spark.driver.memory": "2g",
         "spark.sql.warehouse.dir": str(warehouse / "spark-warehouse"),
-        "spark.hadoop.javax.jdo.option.ConnectionURL": f"jdbc:derby:;databaseName={warehouse / 'metastore_db'};create=true",
-        "spark.driver.extraJavaOptions": (f"-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m -XX:+UseSerialGC "
-                                          f"-Dderby.system.home={warehouse} "
-                                          f"-Dlog4j2.configurationFile=file:{log_config}"),
+        "spark.hadoop.javax.jdo.option.ConnectionURL": (
+            f"jdbc:derby:;databaseName={warehouse / 'metastore_db'};create=true"
+        ),
+        "spark.driver.extraJavaOptions": (
+            f"-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m -XX:+UseSerialGC "
+            f"-Dderby.system.home={warehouse} "
+            f"-Dlog4j2.configurationFile=file:{log_config}"
+        ),
         "spark.sql.shuffle.partitions": "2",
     }
-    cmd = [str(spark_home / "bin" / "spark-submit"), "--class",
-           "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"]
+    cmd = [
+        str(spark_home / "bin" / "spark-submit"),
+        "--class",
+        "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2",
+    ]
     for key, value in confs.items():
         cmd += ["--conf", f"{key}={value}"]
-    cmd += ["--hiveconf", f"hive.server2.thrift.port={port}", "--hiveconf", "hive.server2.thrift.bind.host=127.0.0.1",
-            "spark-internal"]
+    cmd += [
+        "--hiveconf",
+        f"hive.server2.thrift.port={port}",
+        "--hiveconf",
+        "hive.server2.thrift.bind.host=127.0.0.1",
+        "spark-internal",
+    ]
     log = open(home / "thrift-server.log", "w")  # noqa: SIM115 (lives as long as the server)
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=home)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise ServiceUnavailable(f"the Thrift server exited with {proc.returncode}; see {home / 'thrift-server.log'}")
+            raise ServiceUnavailable(
+                f"the Thrift server exited with {proc.returncode}; see {home / 'thrift-server.log'}"
+            )
         if _port_open("127.0.0.1", port):
             return proc
         time.sleep(1)
     proc.terminate()
-    raise ServiceUnavailable(f"the Thrift server did not listen on port {port} within {timeout:.0f} s; "
-                             f"see {home / 'thrift-server.log'}")
+    raise ServiceUnavailable(
+        f"the Thrift server did not listen on port {port} within {timeout:.0f} s; see {home / 'thrift-server.log'}"
+    )
