@@ -80,8 +80,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     from veil.warehouse.postgres import redact_url
 
     bar = _progress_bar(args.users + args.events, quiet=False)
+
+    def progress(rows: int) -> None:
+        bar.update(rows)
+        if bar.n >= bar.total:  # generation done: the build's own output follows
+            bar.close()
+
     summary = run_pipeline(
-        users=args.users, events=args.events, seed=args.seed, workers=args.workers, on_progress=bar.update
+        users=args.users, events=args.events, seed=args.seed, workers=args.workers, on_progress=progress
     )
     bar.close()
     if not summary.ok:
