@@ -37,21 +37,6 @@ def lock_path() -> Path:
     return settings().home / "warehouse" / "veil.lock"
 
 
-def holder() -> dict | None:
-    """Who holds the warehouse now (pid, command, since), or None when nobody does."""
-    path = lock_path()
-    if not path.exists():
-        return None
-    with open(path) as f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            text = path.read_text().strip()
-            return json.loads(text) if text else {"pid": None, "command": "unknown", "since": None}
-        fcntl.flock(f, fcntl.LOCK_UN)
-    return None
-
-
 def hold_warehouse(command: str | None = None) -> None:
     """Take the warehouse for this process (idempotent within it); raises WarehouseLocked if another has it."""
     command = command or _command["name"]
@@ -82,11 +67,3 @@ def hold_warehouse(command: str | None = None) -> None:
     )
     f.flush()
     _held[path] = f  # kept open: closing it would release the lock
-
-
-def release_warehouse() -> None:
-    """Give the warehouse back (the process exiting does the same)."""
-    for path, f in list(_held.items()):
-        fcntl.flock(f, fcntl.LOCK_UN)
-        f.close()
-        del _held[path]
