@@ -133,27 +133,26 @@ class Settings:
 
     def key(self) -> str:
         """The secret for keyed pseudonyms. Raises with the variable to set when it is absent or short."""
-        length = len(self.pseudonym_key) if self.pseudonym_key else 0
-        if self.pseudonym_key is None or length < 16:
-            raise ConfigError(
-                f"{PSEUDONYM_KEY_ENV} must be set to a secret of at least 16 characters (got {length} "
-                f"characters). `make run` keeps one in .veil/pseudonym.key: export {PSEUDONYM_KEY_ENV}=$(cat "
-                ".veil/pseudonym.key)"
-            )
-        return self.pseudonym_key.reveal()
+        return _required_secret(self.pseudonym_key, PSEUDONYM_KEY_ENV, ".veil/pseudonym.key")
 
     def recipient_key(self) -> str:
         """The partner's key: a secret of its own, so no one holding the marts can compute audience ids."""
-        length = len(self.partner_key) if self.partner_key else 0
-        if self.partner_key is None or length < 16:
-            raise ConfigError(
-                f"{PARTNER_KEY_ENV} must be set to a secret of at least 16 characters (got {length}). `make run` "
-                f"keeps one in .veil/partner.key: export {PARTNER_KEY_ENV}=$(cat .veil/partner.key)"
-            )
-        return self.partner_key.reveal()
+        return _required_secret(self.partner_key, PARTNER_KEY_ENV, ".veil/partner.key")
 
     def __repr__(self) -> str:  # never print secrets, nor credentials inside URLs
         return f"Settings(home={self.home}, target={self.target}, spark_master={self.spark_master})"
+
+
+def _required_secret(secret: Secret | None, env: str, key_file: str) -> str:
+    """A secret's value; a ConfigError naming the variable and the file `make` keeps it in when it is absent
+    or shorter than 16 characters (its length is told, never its value)."""
+    length = len(secret) if secret else 0
+    if secret is None or length < 16:
+        raise ConfigError(
+            f"{env} must be set to a secret of at least 16 characters (got {length} characters). `make run` keeps "
+            f"one in {key_file}: export {env}=$(cat {key_file})"
+        )
+    return secret.reveal()
 
 
 def settings() -> Settings:

@@ -121,6 +121,14 @@ class Problem:
         return f"{self.relation}.{self.column}: {self.message}"
 
 
+def _declared_without_privacy(relation: str, declared: dict) -> list[Problem]:
+    return [
+        Problem(relation, c, "declared without config.meta.privacy")
+        for c, col in declared.items()
+        if not column_meta(col).get("privacy")
+    ]
+
+
 def check(spark, relations: dict[str, str] | None = None, rows: int = DEFAULT_SAMPLE) -> list[Problem]:
     """Drift check. Fails on: a source column that looks like personal data but is not declared, any declared
     source or model column without `privacy`, a built model column missing from its YAML, and a direct
@@ -132,11 +140,7 @@ def check(spark, relations: dict[str, str] | None = None, rows: int = DEFAULT_SA
         key = f"{source['source_name']}.{source['name']}"
         relation = relations.get(key, f"{source['schema']}.{source['identifier'] or source['name']}")
         declared = source["columns"]
-        problems += [
-            Problem(relation, c, "declared without config.meta.privacy")
-            for c, col in declared.items()
-            if not column_meta(col).get("privacy")
-        ]
+        problems += _declared_without_privacy(relation, declared)
         if not spark.catalog.tableExists(relation):
             continue
         new = [c for c in spark.table(relation).columns if c not in declared]
@@ -161,11 +165,7 @@ def check(spark, relations: dict[str, str] | None = None, rows: int = DEFAULT_SA
             continue
         relation = f"{node['schema']}.{node['alias'] or node['name']}"
         declared = node["columns"]
-        problems += [
-            Problem(relation, c, "declared without config.meta.privacy")
-            for c, col in declared.items()
-            if not column_meta(col).get("privacy")
-        ]
+        problems += _declared_without_privacy(relation, declared)
         if not spark.catalog.tableExists(relation):
             continue
         problems += [
