@@ -16,7 +16,7 @@ export DBT_PROFILES_DIR ?= $(CURDIR)/profiles
 WITH_KEY = DBT_ENV_SECRET_PSEUDONYM_KEY="$${DBT_ENV_SECRET_PSEUDONYM_KEY:-$$(cat $(KEY_FILE))}" \
 	DBT_ENV_SECRET_PARTNER_KEY="$${DBT_ENV_SECRET_PARTNER_KEY:-$$(cat $(PARTNER_KEY_FILE))}"
 
-.PHONY: install system-deps run test lint docs clean bench
+.PHONY: install system-deps run serve test lint docs clean bench
 
 install: system-deps $(STAMP) $(KEY_FILE) $(PARTNER_KEY_FILE)
 
@@ -37,6 +37,10 @@ $(KEY_FILE) $(PARTNER_KEY_FILE):
 ## generate USERS/EVENTS → dbt build on Spark → export to PostgreSQL → summary
 run: install
 	$(WITH_KEY) $(BIN)/veil run --users $(USERS) --events $(EVENTS) --seed $(SEED) --workers $(WORKERS)
+
+## the analytics API and dashboard on http://127.0.0.1:8000/ (after `make run`)
+serve: install
+	$(BIN)/veil serve
 
 ## every test: sqlfluff, pytest (unit, Spark, PostgreSQL, dbt build/tests on both targets, end to end)
 test: install lint

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Debian packages Veil needs, installed only when missing (idempotent): a Java runtime for Spark, and a
-# PostgreSQL server when none answers on 127.0.0.1:5432 (started if installed but stopped).
+# Debian packages Veil needs, installed only when missing (idempotent): a Java runtime for Spark, Chromium and
+# its driver for the dashboard's browser tests, and a PostgreSQL server when none answers on 127.0.0.1:5432
+# (started if installed but stopped).
 set -euo pipefail
 need=()
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
 command -v pg_isready >/dev/null 2>&1 || need+=(postgresql postgresql-contrib)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 if ((${#need[@]})); then
   echo "installing Debian packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 if [ -z "${VEIL_POSTGRES_URL:-}" ] && ! pg_isready -q -h 127.0.0.1 -p 5432; then
   echo "starting the local PostgreSQL cluster"

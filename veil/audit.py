@@ -53,13 +53,18 @@ def _check_no_personal_data(details: dict) -> None:
             )
 
 
-def record(conn, action: str, details: dict, actor: str | None = None) -> int:
-    """Append one event; returns its sequence number."""
+TRAIL_LOCK = 0x7665696C  # one advisory lock serializes every writer of the chain, whatever its role
+
+
+def record(conn, action: str, details: dict, actor: str | None = None, ensure: bool = True) -> int:
+    """Append one event; returns its sequence number. `ensure=False` for a role that may not run DDL (the
+    API's): the trail must exist already."""
     _check_no_personal_data(details)
     actor = actor or getpass.getuser()
-    ensure_trail(conn)
+    if ensure:
+        ensure_trail(conn)
     with conn.transaction():
-        conn.execute("lock table audit.trail in exclusive mode")
+        conn.execute("select pg_advisory_xact_lock(%s)", (TRAIL_LOCK,))
         last = conn.execute("select seq, row_hash from audit.trail order by seq desc limit 1").fetchone()
         seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
         recorded_at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
@@ -103,11 +108,14 @@ class Entry:
     details: dict
 
 
-def recent(conn, limit: int = 20) -> list[Entry]:
-    """The newest `limit` entries, oldest first."""
-    ensure_trail(conn)
+def recent(conn, limit: int = 20, action: str | None = None, ensure: bool = True) -> list[Entry]:
+    """The newest `limit` entries (of one action, if given), oldest first."""
+    if ensure:
+        ensure_trail(conn)
     rows = conn.execute(
-        "select seq, recorded_at, actor, action, details from audit.trail order by seq desc limit %s", (limit,)
+        "select seq, recorded_at, actor, action, details from audit.trail where %s::text is null or action = %s "
+        "order by seq desc limit %s",
+        (action, action, limit),
     ).fetchall()
     return [Entry(*row) for row in reversed(rows)]
 
@@ -121,10 +129,11 @@ class Break:
         return f"row {self.seq}: {self.reason}"
 
 
-def verify(conn, witnessed_head: str | None = None) -> tuple[int, list[Break]]:
+def verify(conn, witnessed_head: str | None = None, ensure: bool = True) -> tuple[int, list[Break]]:
     """Recompute the chain; returns (rows checked, breaks). With a witnessed `seq:hash`, that row must still
     be in the chain, unchanged."""
-    ensure_trail(conn)
+    if ensure:
+        ensure_trail(conn)
     rows = conn.execute(
         "select seq, recorded_at, actor, action, details, prev_hash, row_hash from audit.trail order by seq"
     ).fetchall()

@@ -21,6 +21,7 @@ class RunSummary:
     ok: bool
     raw_rows: dict[str, int]
     exported: dict[str, int] = field(default_factory=dict)
+    published: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -29,6 +30,17 @@ def rebuild_and_export(spark: Any) -> dict[str, int]:
     if not run_dbt(["build"], spark=spark):
         raise VeilError("dbt build failed: see logs/dbt.log; PostgreSQL keeps the previous export")
     return export_marts(spark)
+
+
+def publish(spark: Any, dataset: str) -> dict[str, int]:
+    """The default DP releases (once per dataset) and the API's tables, so `veil serve` has a dashboard."""
+    from veil.api.keys import ensure_api_schema
+    from veil.releases.publish import publish_defaults
+    from veil.warehouse.postgres import connect
+
+    with connect() as conn:
+        ensure_api_schema(conn)
+        return publish_defaults(spark, conn, dataset)
 
 
 def scan_raw_sources(spark: Any) -> int:
@@ -54,7 +66,7 @@ def scan_raw_sources(spark: Any) -> int:
 def run_pipeline(
     users: int, events: int, seed: int = 42, workers: int = 2, on_progress: Callable[[int], None] | None = None
 ) -> RunSummary:
-    """The main job: generate → scan the sources → dbt build on Spark → export to PostgreSQL."""
+    """The main job: generate → scan the sources → dbt build on Spark → export to PostgreSQL → publish."""
     from veil.warehouse.generate import generate
     from veil.warehouse.spark import get_spark
 
@@ -74,4 +86,7 @@ def run_pipeline(
         t = time.perf_counter()
         summary.exported = export_marts(spark)
         seconds["export"] = time.perf_counter() - t
+        t = time.perf_counter()
+        summary.published = publish(spark, f"generated-u{users}-e{events}-s{seed}")
+        seconds["publish releases"] = time.perf_counter() - t
     return summary

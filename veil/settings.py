@@ -94,6 +94,14 @@ class Settings:
         dt.date.fromisoformat,
     )
     dp_budget: float = _setting("VEIL_DP_BUDGET", 10.0, "default epsilon limit per dataset and analyst", float)
+    api_host: str = _setting("VEIL_API_HOST", "127.0.0.1", "address `veil serve` listens on")
+    api_port: int = _setting("VEIL_API_PORT", 8000, "port `veil serve` listens on", int)
+    api_postgres_url: str | None = _setting(
+        "VEIL_API_POSTGRES_URL",
+        None,
+        "PostgreSQL URL of the API's own login (a member of `veil_api`); default VEIL_POSTGRES_URL, then "
+        "`set role veil_api`",
+    )
     dbt_target_path: Path | None = _setting(
         "DBT_TARGET_PATH", None, "dbt's `target/` folder (default `target` in the project)", Path
     )

@@ -12,6 +12,7 @@ import pyarrow.dataset as ds
 import pytest
 
 from veil.warehouse.dbt import invoke_dbt, run_dbt
+from veil.warehouse.export import export_schema
 from veil.warehouse.project import exported_models
 
 from conftest import E2E_DIRTY_RATE, E2E_EVENTS, E2E_USERS
@@ -155,23 +156,24 @@ EXPECTED_POSTGRES_TYPES = {
 def test_export_row_counts_and_types_match_spark(spark, warehouse, pg):
     exported = warehouse["exported"]
     assert {
-        "dim_users",
-        "fct_events",
-        "fct_sessions",
-        "rpt_active_users",
-        "rpt_funnel_conversion",
-        "rpt_retention_cohorts",
-        "rpt_revenue",
+        "analytics.dim_users",
+        "analytics.fct_events",
+        "analytics.fct_sessions",
+        "analytics.rpt_active_users",
+        "analytics.rpt_funnel_conversion",
+        "analytics.rpt_retention_cohorts",
+        "analytics.rpt_revenue",
     } <= set(exported)
     for node in exported_models():
-        name = node["name"]
+        name, schema = node["name"], export_schema(node)
         spark_df = spark.table(f"{node['schema']}.{name}")
-        assert pg.execute(f"select count(*) from analytics.{name}").fetchone()[0] == spark_df.count() == exported[name]
+        rows = exported[f"{schema}.{name}"]
+        assert pg.execute(f"select count(*) from {schema}.{name}").fetchone()[0] == spark_df.count() == rows
         pg_types = dict(
             pg.execute(
                 """select attname, format_type(atttypid, atttypmod) from pg_attribute
             where attrelid = %s::regclass and attnum > 0 and not attisdropped""",
-                (f"analytics.{name}",),
+                (f"{schema}.{name}",),
             ).fetchall()
         )
         for field in spark_df.schema.fields:

@@ -1,5 +1,5 @@
 """The `veil` command: one entry point, subcommands grouped as the package is (warehouse, detection,
-releases, compliance). This package is the only place that prints or formats for people; heavy imports
+releases, compliance, api). This package is the only place that prints or formats for people; heavy imports
 (Spark, dbt, PostgreSQL clients) happen inside the commands, so `import veil.cli` stays light."""
 
 from __future__ import annotations
@@ -9,14 +9,14 @@ import os
 import sys
 import time
 
-from veil.cli import compliance, detection, releases, warehouse
+from veil.cli import api, compliance, detection, releases, warehouse
 from veil.errors import VeilError
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="veil", description="Privacy-first user analytics warehouse.")
     sub = parser.add_subparsers(dest="command", required=True)
-    for group in (warehouse, detection, releases, compliance):
+    for group in (warehouse, detection, releases, compliance, api):
         group.register(sub)
     return parser
 

@@ -57,11 +57,11 @@ def cmd_dbt(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from veil.warehouse.export import SCHEMA, export_marts
+    from veil.warehouse.export import export_marts
     from veil.warehouse.spark import get_spark
 
     for table, rows in export_marts(get_spark()).items():
-        print(f"{SCHEMA}.{table:<32}{rows:>12,} rows")
+        print(f"{table:<42}{rows:>12,} rows")
     return 0
 
 
@@ -96,15 +96,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     print("\nraw tables")
     for table, rows in summary.raw_rows.items():
         print(f"  raw.{table:<30}{rows:>14,}")
-    print("exported to PostgreSQL (schema analytics)")
+    print("exported to PostgreSQL")
     for table, rows in summary.exported.items():
-        print(f"  analytics.{table:<24}{rows:>14,}")
+        print(f"  {table:<34}{rows:>14,}")
+    if summary.published:
+        print("published (differentially private, from the publication budget)")
+        for name, rows in summary.published.items():
+            print(f"  analytics.dp_{name:<24}{rows:>14,}")
     print("seconds per stage")
     for stage, seconds in summary.seconds.items():
         print(f"  {stage:<34}{seconds:>10.1f}")
     print("\nwhere to look:")
     print("  lineage site:  make docs   (dbt docs generate && dbt docs serve --port 8080)")
     print(f"  analysts:      psql {redact_url(settings().postgres_url)} -c '\\dt analytics.*'")
+    print("  dashboard:     make serve   (veil serve; then veil api-key create --analyst NAME --budget 5)")
     return 0
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from veil.errors import VeilError
-from veil.settings import settings
 
 LEDGER_SCHEMA = "privacy_budget"
 
@@ -38,24 +37,44 @@ def spent(conn: Any, dataset: str, analyst: str) -> float:
     return float(row[0])
 
 
-def reserve(conn: Any, dataset: str, analyst: str, release: str, epsilon: float, delta: float) -> int:
+def lock_budget(conn: Any, dataset: str, analyst: str) -> None:
+    """Serialize every charge to one budget until the caller's transaction ends (an advisory lock: it needs
+    no write privilege on the budgets table, so the API's role can take it)."""
+    conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"budget|{dataset}|{analyst}",))
+
+
+def reserve(
+    conn: Any,
+    dataset: str,
+    analyst: str,
+    release: str,
+    epsilon: float,
+    delta: float,
+    default_limit: float | None = None,
+) -> int:
     """Reserve epsilon before the release runs; returns the ledger entry's id. Refuses with nothing written
-    when the analyst's limit on the dataset would be exceeded."""
+    when the analyst's limit on the dataset would be exceeded. A missing budget row is created with
+    `default_limit`, or refused when there is none."""
     if epsilon <= 0:
         raise VeilError(f"epsilon must be positive, got {epsilon}")
     with conn.transaction():
-        conn.execute(
-            f"insert into {LEDGER_SCHEMA}.budgets values (%s, %s, %s) on conflict do nothing",
-            (dataset, analyst, settings().dp_budget),
-        )
-        (limit,) = conn.execute(
-            f"select epsilon_limit from {LEDGER_SCHEMA}.budgets where dataset = %s and analyst = %s for update",
+        lock_budget(conn, dataset, analyst)
+        if default_limit is not None:
+            conn.execute(
+                f"insert into {LEDGER_SCHEMA}.budgets values (%s, %s, %s) on conflict do nothing",
+                (dataset, analyst, default_limit),
+            )
+        row = conn.execute(
+            f"select epsilon_limit from {LEDGER_SCHEMA}.budgets where dataset = %s and analyst = %s",
             (dataset, analyst),
         ).fetchone()
+        if row is None:
+            raise BudgetExceeded(f"analyst {analyst!r} has no budget on dataset {dataset!r}; nothing was released")
+        limit = float(row[0])
         used = spent(conn, dataset, analyst)
         if used + epsilon > limit + 1e-12:
             raise BudgetExceeded(
-                f"release {release!r} needs epsilon={epsilon:g} but analyst {analyst!r} has {limit - used:g} of "
+                f"{release!r} needs epsilon={epsilon:g} but analyst {analyst!r} has {max(limit - used, 0):g} of "
                 f"{limit:g} left on dataset {dataset!r}; nothing was released. Raise the limit in "
                 f"{LEDGER_SCHEMA}.budgets (a privacy officer's decision) or use a smaller epsilon."
             )

@@ -50,6 +50,7 @@ RELEASES: dict[str, Release] = {
             ("event_date", "country"),
             mechanism="gaussian",
         ),
+        Release("daily_events", "dp_daily_events", "total", ("event_date",), mechanism="gaussian"),
         Release("page_views_by_page", "dp_page_views_by_page", "total", ("page_url",), mechanism="gaussian"),
         Release("funnel_steps", "dp_funnel_steps", "users", ("step",), threshold=False),
         Release("retention_matrix", "dp_retention_matrix", "users", ("cohort_month", "months_since_signup")),

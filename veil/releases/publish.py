@@ -10,6 +10,7 @@ from veil.audit import record
 from veil.errors import VeilError
 from veil.releases.budget import ensure_ledger, reserve, settle
 from veil.releases.mechanisms import DEFAULT_DELTA, RELEASES, Mechanism, Release, noisy_release
+from veil.settings import settings
 from veil.warehouse.roles import grant_table
 
 
@@ -61,7 +62,7 @@ def release(
         raise VeilError(f"no release {name!r}; releases are {', '.join(RELEASES)}")
     ensure_ledger(conn)
     used_delta = delta if (spec.threshold or spec.mechanism == "gaussian") else 0.0
-    entry = reserve(conn, dataset, analyst, name, epsilon, used_delta)
+    entry = reserve(conn, dataset, analyst, name, epsilon, used_delta, default_limit=settings().dp_budget)
     try:
         rows = [r.asDict() for r in spark.table(f"privacy.{spec.model}").collect()]
         released, scale = noisy_release(rows, spec, epsilon, delta)
@@ -75,3 +76,30 @@ def release(
     summary = ReleaseSummary(name, len(rows), len(released), epsilon, used_delta, spec.mechanism, scale)
     record(conn, "dp_release", {**asdict(summary), "dataset": dataset, "analyst": analyst, "ledger_entry": entry})
     return summary
+
+
+PUBLICATION_ANALYST = "publication"
+PUBLICATION_EPSILON = 1.0
+"""Epsilon per default release that `veil run` publishes (7 releases: 7 of the default limit of 10)."""
+
+
+def publish_defaults(spark: Any, conn: Any, dataset: str) -> dict[str, int]:
+    """Publish every default release once per dataset, from the publication budget; returns rows per release
+    published now. A release already published for this dataset is kept, not re-noised (re-publishing the
+    same data would spend budget again on the same people)."""
+    ensure_ledger(conn)
+    done = {
+        r
+        for (r,) in conn.execute(
+            "select release from privacy_budget.ledger where dataset = %s and analyst = %s and status = 'released'",
+            (dataset, PUBLICATION_ANALYST),
+        ).fetchall()
+    }
+    published = {}
+    for name in RELEASES:
+        exists = conn.execute("select to_regclass(%s)", (f"analytics.dp_{name}",)).fetchone()[0]
+        if name in done and exists:
+            continue
+        summary = release(spark, conn, name, PUBLICATION_EPSILON, dataset, PUBLICATION_ANALYST)
+        published[name] = summary.groups_released
+    return published

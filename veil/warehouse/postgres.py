@@ -114,3 +114,8 @@ def create_and_copy(cur: Any, relation: str, ddl: str, columns: list[str], locat
     with cur.copy(f"copy {relation} ({quoted}) from stdin (format csv)") as copy:
         for chunk in csv_batches(location, columns):
             copy.write(chunk)
+
+
+def sql_literal(text: str) -> str:
+    """A string as a PostgreSQL literal, for the statements that take no parameters (COMMENT ON)."""
+    return "'" + text.replace("'", "''") + "'"
