@@ -41,11 +41,10 @@ def _can_read(url: str, relation: str) -> bool:
 
 @pytest.fixture(scope="module")
 def logins(warehouse, pg_url):
-    from veil.warehouse.roles import ANALYST, AUDITOR, READER
+    from veil.warehouse.roles import ANALYST, API, AUDITOR, READER
 
-    return {
-        name: _login(pg_url, role) for name, role in (("analyst", ANALYST), ("reader", READER), ("auditor", AUDITOR))
-    }
+    roles = (("analyst", ANALYST), ("reader", READER), ("auditor", AUDITOR), ("api", API))
+    return {name: _login(pg_url, role) for name, role in roles}
 
 
 def _check_roles(logins) -> None:
@@ -58,6 +57,13 @@ def _check_roles(logins) -> None:
     assert not _can_read(logins["reader"], "audit.trail")
     assert _can_read(logins["auditor"], "audit.trail")
     assert not _can_read(logins["auditor"], "analytics.dim_users")
+    # the API's role: anonymous releases and the bounded inputs it noises, no pseudonymous mart, nothing raw
+    assert _can_read(logins["api"], "dp_query.dp_query_user_days")
+    assert _can_read(logins["api"], "analytics.rpt_users_k_anonymous")
+    for private in ("analytics.dim_users", "analytics.fct_events", "analytics.rpt_partner_audience"):
+        assert not _can_read(logins["api"], private), private
+    for name in ("analyst", "reader", "auditor"):
+        assert not _can_read(logins[name], "dp_query.dp_query_user_days"), name
     for login in logins.values():
         with psycopg.connect(login) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("delete from analytics.rpt_users_k_anonymous")

@@ -199,6 +199,43 @@ def test_interrupted_export_keeps_the_previous_table(spark, warehouse, pg, monke
     assert not pg.execute("select to_regclass('analytics.rpt_revenue__loading')").fetchone()[0]
 
 
+def test_an_export_that_fails_midway_changes_no_table(spark, warehouse, pg, monkeypatch):
+    """All marts of a run are swapped in together: a failure at the last model leaves every table as it was,
+    with no loading copy behind; a complete export then gives every table the same run id."""
+    import veil.warehouse.export as export
+
+    def runs() -> dict:
+        rows = pg.execute(
+            """select n.nspname || '.' || c.relname, obj_description(c.oid, 'pg_class') from pg_class as c
+               join pg_namespace as n on n.oid = c.relnamespace
+               where n.nspname in ('analytics', 'dp_query') and c.relkind = 'r'"""
+        ).fetchall()
+        pg.commit()
+        return dict(rows)
+
+    before = runs()
+    last = exported_models()[-1]["name"]
+    real = export.load_table
+
+    def killed_at_the_last(spark, conn, node):
+        if node["name"] == last:
+            raise RuntimeError("killed")
+        return real(spark, conn, node)
+
+    monkeypatch.setattr(export, "load_table", killed_at_the_last)
+    with pytest.raises(RuntimeError, match="killed"):
+        export.export_marts(spark)
+    assert runs() == before
+    monkeypatch.undo()
+    report = export.export_marts(spark)
+    after = runs()
+    assert not [t for t in after if t.endswith("__loading")]
+    run_ids = {json.loads(after[t])["run_id"] for t in report}
+    assert len(run_ids) == 1
+    schema_run = pg.execute("select obj_description('analytics'::regnamespace, 'pg_namespace')").fetchone()[0]
+    assert json.loads(schema_run)["run_id"] in run_ids
+
+
 def warehouse_target(spark) -> str:
     import os
 
@@ -293,3 +330,39 @@ def test_docs_generate_and_the_key_is_written_nowhere(spark, warehouse, home, ps
     compiled = [p for p in (target / "compiled").rglob("*.sql") if p.is_file()]
     assert any("hmac((select pseudonym_key from veil_secrets)" in p.read_text() for p in compiled)
     assert any("hmac((select partner_key from veil_secrets)" in p.read_text() for p in compiled)
+
+
+def test_a_corrupt_raw_file_is_refused_in_one_line_before_any_model_is_touched(spark, warehouse, home):
+    from veil.errors import VeilError
+
+    bad = home / "warehouse" / "raw" / "events" / "zz-corrupt.parquet"
+    bad.write_bytes(b"PAR1 this is not a Parquet file")
+    try:
+        with pytest.raises(VeilError) as info:
+            run_dbt(["build", "-s", "stg_app__events"], spark=spark)
+    finally:
+        bad.unlink()
+    message = str(info.value)
+    assert "\n" not in message and "raw/events/zz-corrupt.parquet" in message and "nothing was built" in message
+
+
+def test_a_build_that_fails_keeps_the_previous_table(spark, warehouse, home):
+    """A raw file whose footer reads but whose pages are damaged fails the model mid-build: the staging table
+    built before must still be there, whole (dbt-spark's own materialization dropped it first)."""
+    before = spark.table("staging.stg_app__events").count()
+    folder = home / "warehouse" / "raw" / "events"
+    source = max(folder.rglob("*.parquet"), key=lambda p: p.stat().st_size)
+    data = bytearray(source.read_bytes())
+    middle = len(data) // 3
+    data[middle : middle + 4096] = bytes(range(256)) * 16  # damage data pages, keep the footer
+    damaged = folder / "zz-damaged.parquet"
+    damaged.write_bytes(bytes(data))
+    spark.sql("refresh table raw.events")
+    try:
+        assert not run_dbt(["run", "-s", "stg_app__events"], spark=spark)
+    finally:
+        damaged.unlink()
+        spark.sql("refresh table raw.events")
+    spark.sql("refresh table staging.stg_app__events")
+    assert spark.table("staging.stg_app__events").count() == before
+    assert not spark.catalog.tableExists("staging.stg_app__events__dbt_building")

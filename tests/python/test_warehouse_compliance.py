@@ -135,6 +135,8 @@ def test_access_package_holds_the_subjects_events_and_consents_and_nobody_elses(
         "postgresql:audit.trail",
     } <= set(data)
     for store, rows in data.items():
+        if store.endswith("(free text)"):  # other people's rows holding the subject's e-mail: reported, not theirs
+            continue
         for row in rows:
             if "user_id" in row:
                 assert row["user_id"] == user_id, store
@@ -146,7 +148,9 @@ def test_access_package_holds_the_subjects_events_and_consents_and_nobody_elses(
     assert "email" in context["categories_of_personal_data"]
     assert "advertising partner" in context["recipients"]
     assert context["retention"]["raw.events"] == "400 days"
-    assert summary.rows["spark:raw.events"] > 0 and "@" not in json.dumps(summary.rows) + summary.subject_pseudonym
+    assert summary.rows["spark:raw.events"] > 0 and "@" not in json.dumps(summary.rows) + "".join(
+        summary.subject_pseudonyms
+    )
 
 
 def test_compliance_actions_are_in_the_audit_trail_without_personal_data(changed, pg):

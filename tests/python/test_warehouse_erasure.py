@@ -111,31 +111,90 @@ def _full_text_findings(home, pg, needles: list[str]) -> dict[str, int]:
     return found
 
 
+SECOND_ACCOUNT, UNKNOWN_ID = 90_000_001, 90_000_002
+
+
+def _add_raw_rows(spark, home, table: str, rows: list[dict]) -> None:
+    """Append rows to a raw table as one more Parquet file with the table's own schema."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = home / "warehouse" / "raw" / table
+    schema = pq.read_schema(next(folder.rglob("*.parquet")))
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), folder / f"edge-cases-{table}.parquet")
+    spark.sql(f"refresh table raw.{table}")
+
+
+@pytest.mark.parametrize("subject", ["99999999999", "nobody-here@example.org"])
+def test_an_unknown_subject_is_refused_with_nothing_written(spark, mutable_warehouse, home, subject):
+    from veil.compliance.subjects import UnknownSubject
+
+    def written() -> list[str]:
+        return sorted(str(p) for folder in ("warehouse/compliance", "receipts") for p in (home / folder).rglob("*"))
+
+    before = written()
+    with pytest.raises(UnknownSubject, match="nothing was written"):
+        erase(spark, subject)
+    assert written() == before
+
+
+@pytest.mark.parametrize("subject", ["²", "٤٢", "42 OR 1=1", ""])
+def test_a_subject_that_is_neither_an_ascii_id_nor_an_e_mail_is_refused(subject):
+    from veil.compliance.subjects import resolve_subject
+    from veil.errors import VeilError
+
+    with pytest.raises(VeilError, match="ASCII digits"):
+        resolve_subject(subject)
+
+
 def test_erasure_removes_the_subject_everywhere_and_a_reload_does_not_bring_them_back(
     spark, mutable_warehouse, pg, home
 ):
-    from veil.compliance.subjects import partner_pseudonym
+    from veil.compliance.subjects import partner_pseudonym, resolve_subject
     from veil.warehouse.dbt import run_dbt
     from veil.warehouse.export import export_marts
     from veil.warehouse.generate import generate
 
     user_id, email, key = _subject(spark)
     phone = spark.sql(f"select phone from raw.users where user_id = {user_id}").collect()[0][0]
-    needles = [email, phone, key, partner_pseudonym(key)]
+    # the edge cases: a second account with the same address in other case, and the address in the free text
+    # of an event filed under an id that has no account (quarantined)
+    user_row = spark.sql(f"select * from raw.users where user_id = {user_id}").collect()[0].asDict()
+    _add_raw_rows(spark, home, "users", [{**user_row, "user_id": SECOND_ACCOUNT, "email": f" {email.upper()} "}])
+    event_row = spark.sql("select * from raw.events where search_query is not null limit 1").collect()[0].asDict()
+    _add_raw_rows(spark, home, "events", [{**event_row, "user_id": UNKNOWN_ID, "event_id": 9_000_000_001,
+                                           "search_query": f"where is my order {email}"}])  # fmt: skip
+    assert resolve_subject(email.title()).user_ids == (user_id, SECOND_ACCOUNT)
+    assert run_dbt(["build"], spark=spark)
+    export_marts(spark)
+    second_key = pseudonym(SECOND_ACCOUNT)
+
+    needles = [email, phone, key, partner_pseudonym(key), second_key]
     assert _full_text_findings(home, pg, needles)  # the scan finds the subject before
     before = _holdings(spark, pg, user_id, email, key)
     assert {"raw.users", "raw.events", "marts.dim_users", "marts.fct_events", "postgresql:analytics.fct_events"} <= set(
         before
     )
+    assert _holdings(spark, pg, SECOND_ACCOUNT, email, second_key)
 
-    receipt = erase(spark, email)
+    receipt = erase(spark, email.upper())
     assert receipt.all_zero, [s for s in receipt.stores if s.remaining]
+    assert receipt.subject_pseudonyms == [key, second_key]
     removed = receipt.removed_by_store()
     assert removed["spark:raw.events"] == before["raw.events"] > 0
+    assert removed["spark:raw.users"] == 2
+    assert removed["spark:raw.events (free text)"] == 1
     assert removed["spark:history.users_history_log"] >= 1
-    assert email not in str(receipt.to_dict())
+    assert email not in str(receipt.to_dict()).lower()
     assert _holdings(spark, pg, user_id, email, key) == {}
-    assert _full_text_findings(home, pg, needles) == {}
+    assert _holdings(spark, pg, SECOND_ACCOUNT, email, second_key) == {}
+    assert _full_text_findings(home, pg, needles + [email.upper()]) == {}
+    # the request's argument reached no log or dbt artifact
+    for folder in ("logs", "target"):
+        for path in (home / folder).rglob("*"):
+            if path.is_file():
+                text = path.read_text(errors="ignore").lower()
+                assert email.lower() not in text, path
 
     # reload the raw data that still contains the subject, rebuild, re-export
     generate(users=E2E_USERS, events=E2E_EVENTS, seed=E2E_SEED, workers=1, dirty_rate=E2E_DIRTY_RATE, spark=spark)

@@ -128,7 +128,7 @@ def compute(conn: Any, p: Plan, noises: list[Noise]) -> tuple[list[dict], int | 
             name: {
                 "value": max(noisy[i][j], 0),
                 "ci_low": max(noisy[i][j] - noises[i].halfwidth, 0.0),
-                "ci_high": noisy[i][j] + noises[i].halfwidth,
+                "ci_high": max(noisy[i][j] + noises[i].halfwidth, 0.0),  # the true value is never negative
             }
             for i, name in enumerate(names)
         }

@@ -49,6 +49,34 @@ class State:
             yield conn
 
 
+def caller(request: Request, authorization: Annotated[str | None, Header()] = None) -> ApiKey:
+    """The key a request is signed with (Authorization: Bearer, or the dashboard's cookie), rate-limited."""
+    state: State = request.app.state.veil
+    token = None
+    if authorization and authorization.lower().startswith("bearer "):
+        token = authorization[7:].strip()
+    token = token or request.cookies.get(COOKIE)
+    if not token:
+        raise ApiError(401, "unauthorized", "send Authorization: Bearer <key> (veil api-key create)")
+    with state.connection() as conn:
+        key = authenticate(conn, token)
+    if key is None:
+        raise ApiError(401, "unauthorized", "unknown or revoked API key")
+    wait = state.limiter.take(key.key_id, key.rate_per_minute)
+    if wait:
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"over {key.rate_per_minute} requests a minute",
+            headers={"Retry-After": str(int(wait))},
+            retry_after_seconds=int(wait),
+        )
+    return key
+
+
+Caller = Annotated[ApiKey, Depends(caller)]
+
+
 def create_app(url: str) -> FastAPI:
     state = State(url)
 
@@ -82,30 +110,6 @@ def create_app(url: str) -> FastAPI:
         ]
         fields = ", ".join(e["field"] for e in errors)
         return JSONResponse({"error": "invalid_query", "message": f"invalid {fields}", "errors": errors}, 422)
-
-    def caller(request: Request, authorization: Annotated[str | None, Header()] = None) -> ApiKey:
-        token = None
-        if authorization and authorization.lower().startswith("bearer "):
-            token = authorization[7:].strip()
-        token = token or request.cookies.get(COOKIE)
-        if not token:
-            raise ApiError(401, "unauthorized", "send Authorization: Bearer <key> (veil api-key create)")
-        with state.connection() as conn:
-            key = authenticate(conn, token)
-        if key is None:
-            raise ApiError(401, "unauthorized", "unknown or revoked API key")
-        wait = state.limiter.take(key.key_id, key.rate_per_minute)
-        if wait:
-            raise ApiError(
-                429,
-                "rate_limited",
-                f"over {key.rate_per_minute} requests a minute",
-                headers={"Retry-After": str(int(wait))},
-                retry_after_seconds=int(wait),
-            )
-        return key
-
-    Caller = Annotated[ApiKey, Depends(caller)]
 
     @app.get("/api/v1/health")
     def health() -> dict:
@@ -156,7 +160,7 @@ def create_app(url: str) -> FastAPI:
     from veil.api.docs import register as register_docs
 
     register_docs(app)
-    register_dashboard(app, state, caller)
+    register_dashboard(app, state)
     return app
 
 

@@ -4,8 +4,6 @@ and a privacy page (inventory, records of processing, erasures, audit head and v
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +26,6 @@ EPSILON_HELP = (
     "Epsilon measures how much a released number can reveal about any one person: smaller is more private "
     "and noisier; each on-demand query spends some of your key's budget."
 )
-Z95 = 1.959963984540054
 
 
 def _release(state: Any, conn: Any, name: str) -> Published | None:
@@ -36,21 +33,6 @@ def _release(state: Any, conn: Any, name: str) -> Published | None:
         return state.releases.get(conn, name)
     except UnknownRelease:
         return None
-
-
-def _daily_total(r: Published | None) -> list[dict]:
-    """Sum a Gaussian release over its non-date groups: the noise of n cells has scale sqrt(n) x scale."""
-    if r is None:
-        return []
-    by_day: dict[str, list[dict]] = defaultdict(list)
-    for row in r.data:
-        by_day[row["event_date"]].append(row)
-    out = []
-    for day, rows in sorted(by_day.items()):
-        value = sum(x["value"] for x in rows)
-        half = Z95 * float(rows[0]["noise_scale"]) * math.sqrt(len(rows))
-        out.append({"event_date": day, "value": value, "ci_low": max(value - half, 0), "ci_high": value + half})
-    return out
 
 
 def _cells(r: Published | None, category: str) -> list[dict]:
@@ -85,7 +67,7 @@ def _retention(r: Published | None) -> list[dict]:
     return out
 
 
-def register(app: FastAPI, state: Any, caller: Any) -> None:
+def register(app: FastAPI, state: Any) -> None:
     app.mount("/static/veil", StaticFiles(directory=HERE / "static"), name="veil-static")
 
     def signed_in(request: Request, conn: Any) -> ApiKey | None:
@@ -112,7 +94,7 @@ def register(app: FastAPI, state: Any, caller: Any) -> None:
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def overview(request: Request) -> HTMLResponse:
         with state.connection() as conn:
-            dau = _daily_total(_release(state, conn, "daily_active_users_by_country"))
+            dau = _cells(_release(state, conn, "daily_active_users"), "event_date")
             events = _cells(_release(state, conn, "daily_events"), "event_date")
             funnel = _cells(_release(state, conn, "funnel_steps"), "step")
             revenue = _cells(_release(state, conn, "revenue_by_country"), "country")

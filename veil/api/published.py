@@ -82,7 +82,8 @@ class ReleaseCache:
 
     @staticmethod
     def catalog(conn: Any) -> dict[str, tuple[str, int, str]]:
-        """name → (table, oid, kind) of every release the connected role may read."""
+        """name → (table, oid, kind) of every release the connected role may read (a release's kind and
+        parameters are in its table's comment, written by `veil release` and `veil export`)."""
         rows = conn.execute(
             """select c.relname, c.oid, obj_description(c.oid, 'pg_class') from pg_class as c
                join pg_namespace as n on n.oid = c.relnamespace
@@ -101,14 +102,14 @@ class ReleaseCache:
         cur = conn.execute(f'select * from {SCHEMA}."{table}"')
         columns = tuple(d.name for d in cur.description)
         data = [{c: _plain(v) for c, v in zip(columns, r, strict=True)} for r in cur.fetchall()]
-        first = data[0] if data else {}
+        (comment,) = conn.execute("select obj_description(%s, 'pg_class')", (oid,)).fetchone()
+        about = json.loads(comment) if comment else {}
         if kind == "differential_privacy":
-            epsilon, delta, mechanism = first.get("epsilon"), first.get("delta"), str(first.get("mechanism", ""))
-            released_at = str(first.get("released_at", ""))
+            epsilon, delta, mechanism = about.get("epsilon"), about.get("delta"), str(about.get("mechanism", ""))
+            released_at = str(about.get("released_at", ""))
         else:
-            (comment,) = conn.execute("select obj_description(%s, 'pg_class')", (oid,)).fetchone()
             epsilon, delta, mechanism = None, None, "k-anonymity"
-            released_at = json.loads(comment).get("exported_at", "")
+            released_at = about.get("exported_at", "")
         return Published(name, table, oid, kind, epsilon, delta, mechanism, released_at, len(data), columns, data)
 
     def all(self, conn: Any) -> list[Published]:

@@ -4,8 +4,9 @@ domain is public.
 
 Sensitivity comes from the bounds the dbt models enforce (vars.dp_query): a user has at most `max_days` rows
 in dp_query_user_days and at most `max_days x max_pages_per_day` in dp_query_user_pages, each measure clamped.
-For a sum with per-row bound c over rows R per user, of which at most r fall in one group: L1 = R·c and
-L2 = sqrt(R·r)·c. For distinct users a user adds 1 to at most G groups: L1 = G, L2 = sqrt(G).
+For a sum with per-row bound c over rows R per user, of which at most r fall in one group (one row per day and
+page: r = 1 by date, 7 by week, 31 by month): L1 = R·c and L2 = sqrt(R·r)·c. For distinct users a user adds 1
+to at most G groups: L1 = G, L2 = sqrt(G).
 """
 
 from __future__ import annotations
@@ -109,6 +110,7 @@ TIME = {
     "week": "date_trunc('week', event_date)::date",
     "month": "date_trunc('month', event_date)::date",
 }
+DAYS = {"date": 1, "week": 7, "month": 31}
 COLUMNS = {
     **TIME,
     "country": "country",
@@ -174,12 +176,10 @@ def plan(request: QueryRequest, schema: str = "dp_query") -> Plan:
     b = bounds()
     table = f"{schema}.dp_query_user_pages" if pages else f"{schema}.dp_query_user_days"
     rows_per_user = b["max_days"] * (b["max_pages_per_day"] if pages else 1)
-    has_time_day = "date" in dims
-    rows_per_group = (
-        1
-        if has_time_day and (not pages or "page" in dims)
-        else (b["max_pages_per_day"] if has_time_day else rows_per_user)
-    )
+    # a user's rows in one group: one per day (and page) at most, so a time bucket of d days holds <= d of them
+    days_per_group = next((DAYS[d] for d in dims if d in DAYS), b["max_days"])
+    pages_per_day = 1 if (not pages or "page" in dims) else b["max_pages_per_day"]
+    rows_per_group = min(rows_per_user, days_per_group * pages_per_day)
     steps = funnel_steps()
 
     where: list[str] = ["event_date between %s and %s"]
@@ -236,7 +236,7 @@ def plan(request: QueryRequest, schema: str = "dp_query") -> Plan:
             l2.append(math.sqrt(g))
             per_group.append(1.0)
         else:
-            l1.append(rows_per_user * c.clamp)
+            l1.append(min(rows_per_user, groups_cap * rows_per_group) * c.clamp)
             l2.append(math.sqrt(rows_per_user * rows_per_group) * c.clamp)
             per_group.append(rows_per_group * c.clamp)
     return Plan(table, dims, tuple(components), sql, tuple(params), domain, tuple(l1), tuple(l2), tuple(per_group))

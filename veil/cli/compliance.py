@@ -18,7 +18,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
     from veil.compliance.erase import erase
     from veil.warehouse.spark import get_spark
 
-    receipt = erase(get_spark(), args.subject)
+    receipt = erase(get_spark(), args.subject, record_only=args.record_only)
     _print_checks(receipt)
     print(
         f"erasure {receipt.request_id}: {'every store verified at 0' if receipt.all_zero else 'NOT CLEAN'}"
@@ -42,7 +42,7 @@ def cmd_consent(args: argparse.Namespace) -> int:
     decision = record_consent(spark, args.subject, purpose, status, source)
     print(
         f"recorded consent {decision.consent_id}: {purpose} {status} ({source}) for subject "
-        f"{decision.subject_pseudonym[:12]}…"
+        + ", ".join(f"{k[:12]}…" for k in decision.subject_pseudonyms)
     )
     if args.apply:
         from veil.jobs import rebuild_and_export
@@ -127,7 +127,12 @@ def register(sub: Any) -> None:
     acc.set_defaults(func=cmd_access)
 
     era = sub.add_parser("erase", help="right to be forgotten: every store, with a verified receipt")
-    era.add_argument("--subject", required=True, help="user_id or e-mail address")
+    era.add_argument("--subject", required=True, help="user_id or e-mail address (every account holding it)")
+    era.add_argument(
+        "--record-only",
+        action="store_true",
+        help="keep the request on file even if no account matches (a user_id still enters the erasure ledger)",
+    )
     era.set_defaults(func=cmd_erase)
 
     ret = sub.add_parser("retention", help="show the declared retention, or purge expired data everywhere")

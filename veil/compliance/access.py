@@ -27,13 +27,14 @@ from typing import Any
 from veil.audit import record_event
 from veil.compliance.holdings import (
     Identifiers,
+    free_text_rows,
     identifiers,
     postgres_match,
     postgres_tables,
     spark_condition,
     spark_tables,
 )
-from veil.compliance.subjects import pseudonym, resolve_subject
+from veil.compliance.subjects import resolve_subject
 from veil.settings import settings
 from veil.warehouse.postgres import connect
 from veil.warehouse.project import column_meta, load_manifest, node_meta, project_models, project_sources, purposes
@@ -44,7 +45,7 @@ class AccessSummary:
     """What an access request produced, without personal data: rows per store and where the package is."""
 
     request_id: str
-    subject_pseudonym: str
+    subject_pseudonyms: tuple[str, ...]  # one per account the request names
     folder: Path
     rows: dict[str, int]
     seconds: float
@@ -82,10 +83,11 @@ def _postgres_rows(ids: Identifiers) -> dict[str, list[dict]]:
             rows = [dict(zip(names, map(_json_value, r), strict=True)) for r in cur.fetchall()]
             if rows:
                 found[f"postgresql:{relation}"] = rows
-        if conn.execute("select to_regclass('audit.trail')").fetchone()[0]:
+        if conn.execute("select to_regclass('audit.trail')").fetchone()[0] and ids["user_key"]:
             cur = conn.execute(
-                "select seq, recorded_at, action, details from audit.trail where details::text like %s order by seq",
-                (f"%{ids['user_key']}%",),
+                "select seq, recorded_at, action, details from audit.trail where details::text like any(%s) "
+                "order by seq",
+                ([f"%{k}%" for k in ids["user_key"]],),
             )
             rows = [{"seq": s, "recorded_at": r, "action": a, "details": d} for s, r, a, d in cur.fetchall()]
             if rows:
@@ -151,10 +153,11 @@ def access(spark: Any, subject: str, request_id: str | None = None, out_dir: Pat
     """Write the access package; returns a summary (folder, rows per store, seconds) without personal data."""
     started = time.perf_counter()
     request_id = request_id or uuid.uuid4().hex[:12]
-    user_id = resolve_subject(subject)
-    user_key = pseudonym(user_id)
-    ids = identifiers(user_id, user_key)
+    subject_ = resolve_subject(subject)
+    ids = identifiers(subject_)
     found = {**_spark_rows(spark, ids), **_postgres_rows(ids)}
+    for store, rows in free_text_rows(subject_).items():
+        found[store] = [{k: _json_value(v) for k, v in r.items()} for r in rows]
 
     folder = (out_dir or settings().home / "access_requests") / request_id
     folder.mkdir(parents=True, exist_ok=True)
@@ -163,7 +166,11 @@ def access(spark: Any, subject: str, request_id: str | None = None, out_dir: Pat
     package = {
         "request_id": request_id,
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "subject": {"user_id": user_id, "pseudonym": user_key},
+        "subject": {
+            "user_ids": list(subject_.user_ids),
+            "pseudonyms": list(subject_.user_keys),
+            "pseudonym": subject_.user_keys[0],
+        },
         "about_the_processing": article15_context(),
         "data": found,
     }
@@ -177,13 +184,18 @@ def access(spark: Any, subject: str, request_id: str | None = None, out_dir: Pat
             )
     summary = AccessSummary(
         request_id,
-        user_key,
+        subject_.user_keys,
         folder,
         {store: len(rows) for store, rows in found.items()},
         round(time.perf_counter() - started, 1),
     )
     record_event(
         "access_request",
-        {"request_id": request_id, "subject_pseudonym": user_key, "rows": summary.rows, "seconds": summary.seconds},
+        {
+            "request_id": request_id,
+            "subject_pseudonyms": list(subject_.user_keys),
+            "rows": summary.rows,
+            "seconds": summary.seconds,
+        },
     )
     return summary

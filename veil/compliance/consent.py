@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from veil.audit import record_event
 from veil.compliance.ledgers import CONSENT_CHANGES
-from veil.compliance.subjects import pseudonym, resolve_subject
+from veil.compliance.subjects import resolve_subject
 from veil.errors import VeilError
 from veil.warehouse.project import consent_purposes
 
@@ -25,8 +25,8 @@ Status = Literal["granted", "withdrawn"]
 
 @dataclass(frozen=True)
 class ConsentDecision:
-    consent_id: int
-    subject_pseudonym: str
+    consent_id: int  # of the first account's row; one row per account, consecutive ids
+    subject_pseudonyms: tuple[str, ...]
     purpose: str
     status: Status
     source: str
@@ -51,27 +51,28 @@ def record_consent(
         raise VeilError(f"source must be one of {', '.join(SOURCES)}, got {source!r}")
     if source in ("ccpa_opt_out", "gpc") and (purpose, status) != ("sale_or_share", "withdrawn"):
         raise VeilError(f"a {source} decision withdraws sale_or_share; use --opt-out")
-    user_key = pseudonym(resolve_subject(subject))
+    user_keys = resolve_subject(subject).user_keys
     recorded_at = recorded_at or dt.datetime.now(dt.UTC)
     consent_id = time.time_ns() // 1000
+    n = len(user_keys)
     CONSENT_CHANGES.append(
         spark,
         {
-            "consent_id": [consent_id],
-            "user_key": [user_key],
-            "purpose": [purpose],
-            "status": [status],
-            "source": [source],
-            "recorded_at": [recorded_at],
+            "consent_id": [consent_id + i for i in range(n)],
+            "user_key": list(user_keys),
+            "purpose": [purpose] * n,
+            "status": [status] * n,
+            "source": [source] * n,
+            "recorded_at": [recorded_at] * n,
         },
         str(consent_id),
     )
-    decision = ConsentDecision(consent_id, user_key, purpose, status, source, recorded_at)
+    decision = ConsentDecision(consent_id, user_keys, purpose, status, source, recorded_at)
     record_event(
         "consent_change",
         {
             "consent_id": consent_id,
-            "subject_pseudonym": user_key,
+            "subject_pseudonyms": list(user_keys),
             "purpose": purpose,
             "status": status,
             "source": source,

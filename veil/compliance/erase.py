@@ -21,12 +21,16 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from veil.audit import record_event
 from veil.compliance.holdings import (
     Identifiers,
+    free_text_columns,
+    free_text_mask,
+    free_text_rows,
     identifiers,
     postgres_counts,
     postgres_match,
@@ -37,7 +41,7 @@ from veil.compliance.holdings import (
 )
 from veil.compliance.ledgers import CONSENT_CHANGES, ERASURES, ensure_all
 from veil.compliance.receipts import Receipt, StoreCheck, write_receipt
-from veil.compliance.subjects import pseudonym, resolve_subject
+from veil.compliance.subjects import Subject, resolve_subject
 from veil.errors import VeilError
 from veil.settings import settings
 from veil.warehouse.dbt import run_dbt
@@ -49,48 +53,68 @@ RAW_TABLES = ("users", "consents", "events")
 HISTORY_LOG = "history.users_history_log"
 
 
-def _rewrite_raw(folder: Path, user_id: int) -> int:
-    """Rewrite every Parquet file under folder that holds rows of user_id; returns rows removed. Files whose
-    footer statistics rule the user_id out are not read."""
-    removed = 0
+def _rewrite_raw(folder: Path, subject: Subject, free_text: list[str]) -> tuple[int, int]:
+    """Rewrite every Parquet file under folder that holds rows of the subject's accounts, or free text holding
+    their contacts; returns (rows removed by id, rows removed by free text). Without free-text columns, files
+    whose footer statistics rule every user_id out are not read."""
+    by_id = by_text = 0
+    ids = pa.array(subject.user_ids, pa.int64())
     for path in sorted(folder.rglob("*.parquet")):
         meta = pq.ParquetFile(path).metadata
         col = meta.schema.names.index("user_id")
-        if any(
+        if not free_text and not any(
             (stats := meta.row_group(i).column(col).statistics) is None
             or not stats.has_min_max
-            or stats.min <= user_id <= stats.max
+            or any(stats.min <= u <= stats.max for u in subject.user_ids)
             for i in range(meta.num_row_groups)
         ):
-            removed += rewrite_without(path, lambda table: pc.equal(table.column("user_id"), user_id))
-    return removed
+            continue
+
+        def matches_id(table: pa.Table) -> pa.ChunkedArray:
+            return pc.fill_null(pc.is_in(table.column("user_id"), ids), False)
+
+        by_id += rewrite_without(path, matches_id)
+        if free_text and subject.contacts:
+            by_text += rewrite_without(path, lambda t: free_text_mask(t, free_text, subject.contacts))
+    return by_id, by_text
 
 
-def _remove_from_sources(spark: Any, user_id: int, user_key: str, request_id: str) -> None:
-    """Stages 1-2: the ledger entry, the consent ledger and the raw files."""
-    ERASURES.append(
-        spark,
-        {"user_key": [user_key], "request_id": [request_id], "requested_at": [dt.datetime.now(dt.UTC)]},
-        request_id,
-    )
-    CONSENT_CHANGES.remove_subject(spark, user_key)
+def _remove_from_sources(spark: Any, subject: Subject, request_id: str) -> dict[str, int]:
+    """Stages 1-2: the ledger entries, the consent ledger and the raw files; returns free-text rows removed
+    per raw table."""
+    keys = list(subject.user_keys)
+    if keys:
+        now = dt.datetime.now(dt.UTC)
+        ERASURES.append(
+            spark,
+            {"user_key": keys, "request_id": [request_id] * len(keys), "requested_at": [now] * len(keys)},
+            request_id,
+        )
+    for key in keys:
+        CONSENT_CHANGES.remove_subject(spark, key)
+    free_text = free_text_columns()
+    removed_text = {}
     for table in RAW_TABLES:
-        _rewrite_raw(settings().raw_dir / table, user_id)
+        _, by_text = _rewrite_raw(settings().raw_dir / table, subject, free_text.get(table, []))
+        if table in free_text:
+            removed_text[table] = by_text
         spark.sql(f"refresh table raw.{table}")
+    return removed_text
 
 
-def _rebuild(spark: Any, user_key: str, request_id: str) -> None:
+def _rebuild(spark: Any, user_keys: tuple[str, ...], request_id: str) -> None:
     """Stage 3: every derived table, and the append-only history log without the subject."""
     if not run_dbt(["build"], spark=spark):
         raise VeilError(
             f"erasure {request_id}: dbt build failed after the raw rewrite; the ledger entry stands, "
             "re-run `veil dbt build` and `veil export`"
         )
-    if spark.catalog.tableExists(HISTORY_LOG):
+    if spark.catalog.tableExists(HISTORY_LOG) and user_keys:
+        keys = ", ".join(f"'{k}'" for k in user_keys)
         spark.sql(f"drop table if exists {HISTORY_LOG}__erasing")
         spark.sql(
             f"create table {HISTORY_LOG}__erasing using parquet as "
-            f"select * from {HISTORY_LOG} where user_key != '{user_key}'"
+            f"select * from {HISTORY_LOG} where user_key not in ({keys})"
         )
         spark.sql(f"insert overwrite table {HISTORY_LOG} select * from {HISTORY_LOG}__erasing")
         spark.sql(f"drop table {HISTORY_LOG}__erasing")
@@ -102,10 +126,11 @@ def _erase_postgres(conn: Any, ids: Identifiers, request_id: str) -> dict[str, i
     deleted per table."""
     if conn.execute("select to_regclass('compliance.erasure_ledger')").fetchone()[0]:
         with conn.transaction():  # the postgres target's staging anti-joins this ledger too
-            conn.execute(
-                "insert into compliance.erasure_ledger (user_key, request_id, requested_at) values (%s, %s, now())",
-                (ids["user_key"], request_id),
-            )
+            for key in ids["user_key"]:
+                conn.execute(
+                    "insert into compliance.erasure_ledger (user_key, request_id, requested_at) values (%s, %s, now())",
+                    (key, request_id),
+                )
     deleted = {}
     for relation, columns in postgres_tables(conn).items():
         where, params = postgres_match(columns, ids)
@@ -117,13 +142,14 @@ def _erase_postgres(conn: Any, ids: Identifiers, request_id: str) -> dict[str, i
     return deleted
 
 
-def _access_packages(folder: Path, user_key: str) -> list[Path]:
-    """Earlier access packages about the subject (they hold a copy of their data)."""
-    return [
-        p.parent
-        for p in sorted(folder.glob("*/package.json"))
-        if json.loads(p.read_text()).get("subject", {}).get("pseudonym") == user_key
-    ]
+def _access_packages(folder: Path, user_keys: tuple[str, ...]) -> list[Path]:
+    """Earlier access packages about the subject's accounts (they hold a copy of their data)."""
+    out = []
+    for p in sorted(folder.glob("*/package.json")):
+        held = json.loads(p.read_text()).get("subject", {})
+        if set(held.get("pseudonyms") or [held.get("pseudonym")]) & set(user_keys):
+            out.append(p.parent)
+    return out
 
 
 def _verify(
@@ -134,6 +160,8 @@ def _verify(
     before_pg: dict[str, int],
     deleted_pg: dict[str, int],
     packages_removed: int,
+    subject: Subject,
+    free_text_removed: dict[str, int],
 ) -> list[StoreCheck]:
     """Stage 5, read-only: one check per store. Rows removed in PostgreSQL count what the re-export dropped
     too (held before the erasure began)."""
@@ -141,7 +169,7 @@ def _verify(
     for relation, columns in postgres_tables(conn).items():
         where, params = postgres_match(columns, ids)
         shown = " or ".join(
-            f"{c} = " + ("<subject user_id>" if c == "user_id" else f"'{v}'")
+            f"{c} = any(" + ("<subject user_ids>" if c == "user_id" else str(v)) + ")"
             for c, v in zip(columns, params, strict=True)
         )
         remaining = conn.execute(f"select count(*) from {relation} where {where}", params).fetchone()[0]
@@ -157,7 +185,7 @@ def _verify(
     for relation, columns in spark_tables(spark):
         if not (cond := spark_condition(columns, ids)):
             continue
-        shown = spark_condition(columns, {**ids, "user_id": "<subject user_id>"}) or cond
+        shown = spark_condition(columns, {**ids, "user_id": ["<subject user_id>"] * len(ids["user_id"])}) or cond
         remaining = spark.sql(f"select count(*) from {relation} where {cond}").collect()[0][0]
         checks.append(
             StoreCheck(
@@ -173,9 +201,15 @@ def _verify(
             "files:access_requests/",
             packages_removed,
             "access packages whose subject pseudonym is the subject's",
-            len(_access_packages(folder, str(ids["user_key"]))),
+            len(_access_packages(folder, subject.user_keys)),
         )
     )
+    still = free_text_rows(subject)
+    for table, removed in free_text_removed.items():
+        store = f"spark:raw.{table} (free text)"
+        checks.append(
+            StoreCheck(store, removed, "free text holding the subject's e-mail or phone", len(still.get(store, [])))
+        )
     checks.append(
         StoreCheck(
             "event stream (Kafka topic)", None, "not applicable: no event stream is deployed in this installation", None
@@ -184,36 +218,45 @@ def _verify(
     return checks
 
 
-def erase(spark: Any, subject: str, request_id: str | None = None) -> Receipt:
-    """Erase one subject from every store; returns the written receipt."""
+def erase(spark: Any, subject: str, request_id: str | None = None, record_only: bool = False) -> Receipt:
+    """Erase every account a subject names from every store, and their e-mail or phone from free text filed
+    under other ids; returns the written receipt. An unknown subject is refused with nothing written, unless
+    `record_only` keeps the request on file (a user_id's pseudonym still enters the ledger, so the account
+    can never be loaded later)."""
     started = time.perf_counter()
     request_id = request_id or uuid.uuid4().hex[:12]
-    user_id = resolve_subject(subject)
-    user_key = pseudonym(user_id)
-    ids = identifiers(user_id, user_key)
+    subject_ = resolve_subject(subject, must_exist=not record_only)
+    ids = identifiers(subject_)
     ensure_all(spark)
     with connect() as conn:
         before_pg = postgres_counts(conn, ids)
     before_spark = spark_counts(spark, ids)
 
-    _remove_from_sources(spark, user_id, user_key, request_id)
-    _rebuild(spark, user_key, request_id)
+    free_text_removed = _remove_from_sources(spark, subject_, request_id)
+    _rebuild(spark, subject_.user_keys, request_id)
     export_marts(spark)
-    packages = _access_packages(settings().home / "access_requests", user_key)
+    packages = _access_packages(settings().home / "access_requests", subject_.user_keys)
     for package in packages:
         shutil.rmtree(package)
     with connect() as conn:
         deleted_pg = _erase_postgres(conn, ids, request_id)
-        stores = _verify(spark, conn, ids, before_spark, before_pg, deleted_pg, len(packages))
+        stores = _verify(
+            spark, conn, ids, before_spark, before_pg, deleted_pg, len(packages), subject_, free_text_removed
+        )
 
     receipt = Receipt(
-        "erasure", request_id, stores, round(time.perf_counter() - started, 1), subject_pseudonym=user_key
+        "erasure",
+        request_id,
+        stores,
+        round(time.perf_counter() - started, 1),
+        subject_pseudonyms=list(subject_.user_keys),
     )
     receipt.audit_head = record_event(
         "erasure",
         {
             "request_id": request_id,
-            "subject_pseudonym": user_key,
+            "subject_pseudonyms": list(subject_.user_keys),
+            "accounts": len(subject_.user_ids),
             "rows_removed": receipt.rows_removed,
             "all_zero": receipt.all_zero,
         },

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from veil.compliance.subjects import partner_pseudonym
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from veil.compliance.subjects import Subject, partner_pseudonym
+from veil.settings import settings
 
 DERIVED_SCHEMAS = ("staging", "intermediate", "marts", "privacy", "history")
 """Spark schemas dbt builds."""
@@ -23,12 +28,18 @@ records of what was done (never a raw value), and are append-only."""
 
 MATCH_COLUMNS = ("user_id", "user_key", "record_id", "audience_id")
 
-Identifiers = dict[str, "int | str"]
+Identifiers = dict[str, list]
 
 
-def identifiers(user_id: int | str, user_key: str) -> Identifiers:
-    """The value each match column holds for this subject."""
-    return {"user_id": user_id, "user_key": user_key, "record_id": user_key, "audience_id": partner_pseudonym(user_key)}
+def identifiers(subject: Subject) -> Identifiers:
+    """The values each match column holds for the subject's accounts."""
+    keys = list(subject.user_keys)
+    return {
+        "user_id": list(subject.user_ids),
+        "user_key": keys,
+        "record_id": keys,
+        "audience_id": [partner_pseudonym(k) for k in keys],
+    }
 
 
 def spark_tables(spark: Any, schemas: tuple[str, ...] = SPARK_SCHEMAS) -> list[tuple[str, list[str]]]:
@@ -47,9 +58,13 @@ def spark_tables(spark: Any, schemas: tuple[str, ...] = SPARK_SCHEMAS) -> list[t
 
 
 def spark_condition(columns: list[str], ids: Identifiers) -> str | None:
-    """SQL matching the subject in a Spark table with these columns (None if it has no match column).
-    `user_id` is written unquoted, so a placeholder can stand in for it in a receipt."""
-    parts = [f"`{c}` = " + (str(ids[c]) if c == "user_id" else f"'{ids[c]}'") for c in MATCH_COLUMNS if c in columns]
+    """SQL matching the subject in a Spark table with these columns (None if it has no match column or the
+    subject has no account). `user_id` is written unquoted, so a placeholder can stand in for it in a receipt."""
+    parts = [
+        f"`{c}` in (" + ", ".join(str(v) if c == "user_id" else f"'{v}'" for v in ids[c]) + ")"
+        for c in MATCH_COLUMNS
+        if c in columns and ids[c]
+    ]
     return " or ".join(parts) or None
 
 
@@ -82,7 +97,7 @@ def postgres_tables(conn: Any) -> dict[str, list[str]]:
 
 def postgres_match(columns: list[str], ids: Identifiers) -> tuple[str, list]:
     """(where clause with placeholders, parameters) matching the subject in a PostgreSQL table."""
-    return " or ".join(f'"{c}" = %s' for c in columns), [ids[c] for c in columns]
+    return " or ".join(f'"{c}" = any(%s)' for c in columns), [ids[c] for c in columns]
 
 
 def postgres_counts(conn: Any, ids: Identifiers) -> dict[str, int]:
@@ -93,3 +108,48 @@ def postgres_counts(conn: Any, ids: Identifiers) -> dict[str, int]:
         counts[relation] = conn.execute(f"select count(*) from {relation} where {where}", params).fetchone()[0]
     conn.commit()
     return counts
+
+
+def free_text_columns() -> dict[str, list[str]]:
+    """Raw table → its columns declared `pii: free_text_with_pii` (search queries, URLs): where a person's
+    e-mail or phone can sit in rows filed under another id, or under none."""
+    from veil.warehouse.project import column_meta, project_sources
+
+    out: dict[str, list[str]] = {}
+    for source in project_sources():
+        columns = [n for n, c in source["columns"].items() if column_meta(c).get("pii") == "free_text_with_pii"]
+        if columns:
+            out[source["name"]] = columns
+    return out
+
+
+def free_text_mask(table: pa.Table, columns: list[str], contacts: tuple[str, ...]) -> pa.ChunkedArray:
+    """Rows of `table` whose free-text columns contain one of the contacts (case-insensitive)."""
+    mask = pa.chunked_array([pa.array([False] * table.num_rows)])
+    for column in columns:
+        text = table.column(column)
+        if pa.types.is_dictionary(text.type):
+            text = pc.cast(text, pa.string())
+        lowered = pc.utf8_lower(text)
+        for contact in contacts:
+            mask = pc.or_(mask, pc.fill_null(pc.match_substring(lowered, contact), False))
+    return mask
+
+
+def free_text_rows(subject: Subject) -> dict[str, list[dict]]:
+    """Raw rows filed under another id (or none) whose free text holds the subject's e-mail or phone."""
+    found: dict[str, list[dict]] = {}
+    if not subject.contacts:
+        return found
+    for table_name, columns in free_text_columns().items():
+        folder = settings().raw_dir / table_name
+        for path in sorted(folder.rglob("*.parquet")):
+            table = pq.read_table(path)
+            mask = free_text_mask(table, columns, subject.contacts)
+            if "user_id" in table.column_names and subject.user_ids:
+                own = pc.fill_null(pc.is_in(table.column("user_id"), pa.array(subject.user_ids, pa.int64())), False)
+                mask = pc.and_(mask, pc.invert(own))
+            rows = table.filter(mask).to_pylist()
+            if rows:
+                found.setdefault(f"spark:raw.{table_name} (free text)", []).extend(rows)
+    return found

@@ -35,7 +35,7 @@ class Receipt:
     stores: list[StoreCheck]
     seconds: float
     completed_at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
-    subject_pseudonym: str | None = None
+    subject_pseudonyms: list[str] = field(default_factory=list)
     as_of: dt.date | None = None
     cutoffs: dict[str, dt.date] = field(default_factory=dict)
     audit_head: str | None = None

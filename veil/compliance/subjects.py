@@ -1,14 +1,30 @@
-"""Data subjects: who a request is about, and their pseudonym. Never logs or prints the identifier."""
+"""Data subjects: who a request is about, and their pseudonyms. Never logs or prints an identifier.
+
+A subject is named by a user_id (ASCII digits only: `٤٢` or `²` are not ids) or by an e-mail address,
+matched after Unicode NFKC normalization, trimming and lower-casing on both sides, so that every account
+holding that address is found. The contacts (e-mail addresses, phone numbers) of the accounts are kept in
+memory only, for the search of free text filed under other ids.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from veil.errors import VeilError
 from veil.settings import settings
+
+
+class UnknownSubject(VeilError):
+    """No account matches the request's subject; nothing was written."""
 
 
 def pseudonym(user_id: int) -> str:
@@ -22,17 +38,49 @@ def partner_pseudonym(user_key: str) -> str:
     return hmac.new(settings().recipient_key().encode(), user_key.encode(), hashlib.sha256).hexdigest()
 
 
-def resolve_subject(subject: str) -> int:
-    """A user_id, or the user_id of the account with this e-mail address (looked up in raw.users' files)."""
-    subject = subject.strip()
-    if subject.isdigit():
-        return int(subject)
-    if "@" not in subject:
+def normalize_email(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().lower()
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Every account a request names (possibly none, for a request kept on file) and their contacts."""
+
+    user_ids: tuple[int, ...]
+    contacts: tuple[str, ...] = field(repr=False)  # e-mail addresses and phone numbers, lower-cased
+
+    @property
+    def user_keys(self) -> tuple[str, ...]:
+        return tuple(pseudonym(u) for u in self.user_ids)
+
+
+def _accounts(predicate: Callable[[pa.Table], Any]) -> tuple[list[int], list[str]]:
+    users = ds.dataset(settings().raw_dir / "users", format="parquet").to_table(columns=["user_id", "email", "phone"])
+    found = users.filter(pc.fill_null(predicate(users), False))
+    contacts = [normalize_email(v) for c in ("email", "phone") for v in found.column(c).to_pylist() if v]
+    return [int(u) for u in found.column("user_id").to_pylist()], contacts
+
+
+def resolve_subject(subject: str, must_exist: bool = True) -> Subject:
+    """The accounts a user_id or e-mail address names; raises UnknownSubject when none does (unless
+    `must_exist` is false: a request kept on file)."""
+    text = subject.strip()
+    if text.isascii() and text.isdigit():
+        ids, contacts = _accounts(lambda t: pc.equal(t.column("user_id"), int(text)))
+        if not ids and not must_exist:
+            ids = [int(text)]
+    elif "@" in text and len(text) <= 320:
+        email = normalize_email(text)
+        ids, contacts = _accounts(lambda t: pc.equal(pc.utf8_lower(pc.utf8_trim_whitespace(t.column("email"))), email))
+        contacts = contacts or [email]
+    else:
         raise VeilError(
-            f"--subject must be a user_id (digits) or an e-mail address; got {len(subject)} characters that are neither"
+            f"--subject must be a user_id (ASCII digits) or an e-mail address; got {len(subject)} characters "
+            "that are neither"
         )
-    users = ds.dataset(settings().raw_dir / "users", format="parquet")
-    found = users.to_table(filter=ds.field("email") == subject, columns=["user_id"]).column("user_id").to_pylist()
-    if not found:
-        raise VeilError("no account with that e-mail address in raw.users")
-    return int(found[0])
+    if not ids and must_exist:
+        raise UnknownSubject(
+            "no account with that user_id or e-mail address in raw.users; nothing was written "
+            "(use --record-only to keep the request on file)"
+        )
+    return Subject(tuple(sorted(set(ids))), tuple(sorted(set(contacts))))

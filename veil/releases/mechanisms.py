@@ -20,6 +20,7 @@ singletons, so each may appear only with probability delta_selection / max_group
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, replace
 from statistics import NormalDist
@@ -38,6 +39,7 @@ class Release:
     group_columns: tuple[str, ...]  # names for the parts of group_key ('a|b')
     threshold: bool = True  # partition selection: the group domain is not public
     mechanism: Mechanism = "laplace"  # gaussian where a user touches many groups
+    dates: bool = False  # groups are the days of the collection period, all released (missing days as 0)
 
 
 RELEASES: dict[str, Release] = {
@@ -50,7 +52,8 @@ RELEASES: dict[str, Release] = {
             ("event_date", "country"),
             mechanism="gaussian",
         ),
-        Release("daily_events", "dp_daily_events", "total", ("event_date",), mechanism="gaussian"),
+        Release("daily_active_users", "dp_daily_active_users", "users", ("event_date",), False, "gaussian", True),
+        Release("daily_events", "dp_daily_events", "total", ("event_date",), False, "gaussian", True),
         Release("page_views_by_page", "dp_page_views_by_page", "total", ("page_url",), mechanism="gaussian"),
         Release("funnel_steps", "dp_funnel_steps", "users", ("step",), threshold=False),
         Release("retention_matrix", "dp_retention_matrix", "users", ("cohort_month", "months_since_signup")),
@@ -85,9 +88,12 @@ def gaussian_scale(l2_sensitivity: float, epsilon: float, delta: float) -> float
     d_in = math.ceil(l2_sensitivity)
 
     def eps(scale: float) -> float:
-        return dp.c.make_zCDP_to_approxDP(discrete_gaussian(scale)).map(d_in).epsilon(delta)
+        try:
+            return dp.c.make_zCDP_to_approxDP(discrete_gaussian(scale)).map(d_in).epsilon(delta)
+        except dp.OpenDPException:  # the profile overflows far below the answer: far too little noise
+            return math.inf
 
-    lo, hi = 1e-3, 1.0
+    lo, hi = 1e-3 * d_in, float(d_in)
     while eps(hi) > epsilon:
         hi *= 2
     while hi - lo > 1e-3 * hi:
@@ -163,10 +169,22 @@ def selection_threshold(
     return per_group + t
 
 
+def every_day(rows: list[dict]) -> list[dict]:
+    """Rows for every day from the first to the last (the collection period, treated as public): a day
+    nobody was active on is released too, as noise around 0, so no day's absence tells anything."""
+    by_day = {dt.date.fromisoformat(r["group_key"]): r for r in rows}
+    first, last = min(by_day), max(by_day)
+    empty = {**rows[0], "users": 0, "total": 0.0, "exact_users": 0, "exact_total": 0.0}
+    days = (first + dt.timedelta(days=i) for i in range((last - first).days + 1))
+    return [by_day.get(d) or {**empty, "group_key": d.isoformat()} for d in days]
+
+
 def noisy_release(rows: list[dict], release: Release, epsilon: float, delta: float) -> tuple[list[dict], float]:
     """Noise the bounded aggregates; returns the released rows and the noise scale."""
     if not rows:
         return [], 0.0
+    if release.dates:
+        rows = every_day(rows)
     if release.statistic == "mean":
         return noisy_mean(rows, release, epsilon, delta)
     max_groups, max_rows = int(rows[0]["max_groups"]), int(rows[0]["max_rows_per_group"])

@@ -3,6 +3,8 @@ epsilon, delta, the noise scale and a 95% interval per row, settle the ledger an
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -11,6 +13,7 @@ from veil.errors import VeilError
 from veil.releases.budget import ensure_ledger, reserve, settle
 from veil.releases.mechanisms import DEFAULT_DELTA, RELEASES, Mechanism, Release, noisy_release
 from veil.settings import settings
+from veil.warehouse.postgres import sql_literal
 from veil.warehouse.roles import grant_table
 
 
@@ -34,6 +37,9 @@ def _write(conn: Any, spec: Release, released: list[dict], epsilon: float, delta
         ci_high double precision, epsilon double precision, delta double precision,
         mechanism text, noise_scale double precision, released_at timestamptz default now())""")
     grant_table(conn, table, anonymous=True)  # a DP release is anonymous: readers (the API, dashboards) see it
+    about = {"release": "differential_privacy", "epsilon": epsilon, "delta": delta, "mechanism": spec.mechanism,
+             "noise_scale": scale, "released_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}  # fmt: skip
+    conn.execute(f"comment on table {table} is {sql_literal(json.dumps(about))}")
     with conn.cursor().copy(
         f"copy {table} ({', '.join(spec.group_columns)}, value, ci_low, ci_high, epsilon, "
         "delta, mechanism, noise_scale) from stdin"
@@ -74,13 +80,14 @@ def release(
         settle(conn, entry, None)
         raise
     summary = ReleaseSummary(name, len(rows), len(released), epsilon, used_delta, spec.mechanism, scale)
-    record(conn, "dp_release", {**asdict(summary), "dataset": dataset, "analyst": analyst, "ledger_entry": entry})
+    details = {**asdict(summary), "noise_scale": float(f"{scale:.6g}")}  # long digit runs read as card numbers
+    record(conn, "dp_release", {**details, "dataset": dataset, "analyst": analyst, "ledger_entry": entry})
     return summary
 
 
 PUBLICATION_ANALYST = "publication"
 PUBLICATION_EPSILON = 1.0
-"""Epsilon per default release that `veil run` publishes (7 releases: 7 of the default limit of 10)."""
+"""Epsilon per default release that `veil run` publishes (8 releases: 8 of the default limit of 10)."""
 
 
 def publish_defaults(spark: Any, conn: Any, dataset: str) -> dict[str, int]:

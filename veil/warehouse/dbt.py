@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections import Counter
 from typing import Any
 
 from veil.audit import record_event
-from veil.errors import ConfigError
+from veil.errors import ConfigError, VeilError
 from veil.settings import PROJECT_ROOT, settings
 
 CHANGING_COMMANDS = ("build", "run", "test", "snapshot", "seed")
@@ -41,16 +42,38 @@ def target_of(args: list[str]) -> str:
     return settings().target
 
 
+def check_raw_files() -> None:
+    """Refuse to build, before any model is touched, when a raw Parquet file cannot be read."""
+    from veil.warehouse.parquet_files import unreadable
+
+    bad = unreadable(settings().raw_dir)
+    if bad:
+        path, reason = bad[0]
+        raise VeilError(
+            f"raw file {path.relative_to(settings().home)} is not readable Parquet ({reason}); nothing was built. "
+            f"Restore it from its source, or move it out of {path.parent.relative_to(settings().home)}/ and run "
+            f"the command again" + (f" ({len(bad) - 1} more unreadable file(s))" if len(bad) > 1 else "")
+        )
+
+
 def invoke_dbt(args: list[str], spark: Any = None) -> Any:
     """dbtRunner result of `dbt <args>` (for callers that read results, e.g. `dbt show`)."""
     from dbt.cli.main import dbtRunner
 
     dbt_environment()
+    if args and args[0] in CHANGING_COMMANDS:
+        check_raw_files()
     if target_of(args) == "spark":
         from veil.warehouse.spark import get_spark
 
         spark = spark or get_spark()  # created with our settings; dbt-spark's getOrCreate() reuses it
-    result = dbtRunner().invoke([*args, "--project-dir", str(PROJECT_ROOT)])
+    # dbt logs and stores sys.argv as its `invocation_command`: show it the dbt arguments, never the veil
+    # command's own (`veil erase --subject <e-mail>` must not write the e-mail to logs/ and target/)
+    argv, sys.argv = sys.argv, ["dbt", *args]
+    try:
+        result = dbtRunner().invoke([*args, "--project-dir", str(PROJECT_ROOT)])
+    finally:
+        sys.argv = argv
     if result.exception is not None:
         raise result.exception
     if args and args[0] in CHANGING_COMMANDS:

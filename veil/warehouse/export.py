@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from veil.audit import record
@@ -30,12 +32,25 @@ def export_schema(node: dict) -> str:
     return str(node_meta(node).get("export_schema", SCHEMA))
 
 
-def export_table(spark: Any, conn: Any, node: dict) -> int:
-    """Copy one mart into analytics.<name> (swap in one transaction); returns rows loaded."""
+@dataclass(frozen=True)
+class Loaded:
+    """A model copied into `<schema>.<name>__loading`, ready to swap in."""
+
+    node: dict
+    schema: str
+    name: str
+    rows: int
+
+    @property
+    def loading(self) -> str:
+        return f"{self.name}__loading"
+
+
+def load_table(spark: Any, conn: Any, node: dict) -> Loaded:
+    """Copy one model into `<schema>.<name>__loading` (its own transaction; readers never see it) and check
+    its row count against Spark."""
     relation = relation_name(node)
-    name = node["alias"] or node["name"]
-    meta = node_meta(node)
-    schema = export_schema(node)
+    name, schema = node["alias"] or node["name"], export_schema(node)
     fields = spark.table(relation).schema.fields
     columns = [f.name for f in fields]
     ddl = ", ".join(f'"{f.name}" {postgres_type(f.dataType.simpleString())}' for f in fields)
@@ -53,27 +68,62 @@ def export_table(spark: Any, conn: Any, node: dict) -> int:
         for column in columns:
             if INDEXED.match(column):
                 cur.execute(f'create index on {schema}."{loading}" ("{column}")')
-        cur.execute(f'drop table if exists {schema}."{name}"')
-        cur.execute(f'alter table {schema}."{loading}" rename to "{name}"')
-        for (index,) in cur.execute(
-            "select indexname from pg_indexes where schemaname = %s and tablename = %s", (schema, name)
-        ).fetchall():
-            cur.execute(f'alter index {schema}."{index}" rename to "{index.replace(loading, name)}"')
-        if schema == API_INPUT_SCHEMA:
-            grant_api_input(cur, f'{schema}."{name}"')
-        else:
-            grant_table(cur, f'{schema}."{name}"', anonymous=bool(meta.get("anonymous")))
-        description = {"exported_at": dt.datetime.now(dt.UTC).isoformat(), "release": meta.get("release")}
-        cur.execute(f'comment on table {schema}."{name}" is {sql_literal(json.dumps(description))}')
-        cur.execute(f'analyze {schema}."{name}"')
-    return int(loaded)
+    return Loaded(node, schema, name, int(loaded))
+
+
+def swap_in(cur: Any, table: Loaded, run: dict) -> None:
+    """Replace `<schema>.<name>` by its loaded copy, with grants, description and statistics (inside the
+    caller's transaction: the run's swaps commit together)."""
+    schema, name, loading = table.schema, table.name, table.loading
+    meta = node_meta(table.node)
+    cur.execute(f'drop table if exists {schema}."{name}"')
+    cur.execute(f'alter table {schema}."{loading}" rename to "{name}"')
+    for (index,) in cur.execute(
+        "select indexname from pg_indexes where schemaname = %s and tablename = %s", (schema, name)
+    ).fetchall():
+        cur.execute(f'alter index {schema}."{index}" rename to "{index.replace(loading, name)}"')
+    if schema == API_INPUT_SCHEMA:
+        grant_api_input(cur, f'{schema}."{name}"')
+    else:
+        grant_table(cur, f'{schema}."{name}"', anonymous=bool(meta.get("anonymous")))
+    description = {**run, "release": meta.get("release")}
+    cur.execute(f'comment on table {schema}."{name}" is {sql_literal(json.dumps(description))}')
+    cur.execute(f'analyze {schema}."{name}"')
+
+
+def export_table(spark: Any, conn: Any, node: dict) -> int:
+    """Copy one model and swap it in; returns rows loaded."""
+    table = load_table(spark, conn, node)
+    with conn.transaction(), conn.cursor() as cur:
+        swap_in(cur, table, _run())
+    return table.rows
+
+
+def _run() -> dict:
+    return {"run_id": uuid.uuid4().hex[:12], "exported_at": dt.datetime.now(dt.UTC).isoformat()}
 
 
 def export_marts(spark: Any, url: str | None = None) -> dict[str, int]:
-    """Export every `meta.export` model; returns rows per `schema.table`."""
-    report = {}
+    """Export every `meta.export` model, all or nothing: each is loaded beside its table first, then one
+    transaction swaps them all in, so PostgreSQL holds one run's marts, never a mix of two (a failure or a
+    kill before that commit leaves every table as it was). `analytics` records the run it holds (its schema
+    comment, and each table's). Returns rows per `schema.table`."""
+    run = _run()
     with connect(url) as conn:
-        for node in exported_models():
-            report[f"{export_schema(node)}.{node['alias'] or node['name']}"] = export_table(spark, conn, node)
-        record(conn, "export", {"schema": SCHEMA, "rows": report})
+        loaded: list[Loaded] = []
+        try:
+            for node in exported_models():
+                loaded.append(load_table(spark, conn, node))
+            with conn.transaction(), conn.cursor() as cur:
+                for table in loaded:
+                    swap_in(cur, table, run)
+                cur.execute(f"comment on schema {SCHEMA} is {sql_literal(json.dumps(run))}")
+        except Exception:
+            conn.rollback()
+            with conn.transaction():  # the copies hold personal data: leave none behind
+                for table in loaded:
+                    conn.execute(f'drop table if exists {table.schema}."{table.loading}"')
+            raise
+        report = {f"{t.schema}.{t.name}": t.rows for t in loaded}
+        record(conn, "export", {"schema": SCHEMA, "run_id": run["run_id"], "rows": report})
     return report

@@ -23,3 +23,14 @@ def rewrite_without(path: Path, drop: Callable[[pa.Table], pa.ChunkedArray]) -> 
     pq.write_table(kept, tmp, compression="zstd")
     tmp.replace(path)
     return table.num_rows - kept.num_rows
+
+
+def unreadable(folder: Path) -> list[tuple[Path, str]]:
+    """Parquet files under folder whose footer cannot be read, with the reader's reason (first line)."""
+    bad = []
+    for path in sorted(folder.rglob("*.parquet")):
+        try:
+            pq.ParquetFile(path).metadata  # noqa: B018 (reading the footer is the check)
+        except (OSError, pa.ArrowException) as exc:
+            bad.append((path, str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__))
+    return bad
