@@ -211,7 +211,7 @@ def test_api_role_reads_no_pseudonymous_mart_and_answers_hold_no_pseudonym(serve
 
     with psycopg.connect(pg_url) as conn:
         conn.execute("set role veil_api")
-        for relation in ("analytics.dim_users", "analytics.fct_events", "raw.users"):
+        for relation in ("analytics.dim_users", "analytics.fct_events", "analytics.rpt_partner_audience"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(f"select 1 from {relation} limit 1")
             conn.rollback()

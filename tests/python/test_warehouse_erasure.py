@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pyarrow.types as pa_types
 import pytest
 
@@ -177,6 +180,13 @@ def test_erasure_removes_the_subject_everywhere_and_a_reload_does_not_bring_them
     )
     assert _holdings(spark, pg, SECOND_ACCOUNT, email, second_key)
 
+    # an access request and a consent change by e-mail first: none of the three may write the address anywhere
+    from veil.compliance.access import access
+    from veil.compliance.consent import record_consent
+
+    assert set(access(spark, f" {email.title()}").subject_pseudonyms) == {key, second_key}
+    assert record_consent(spark, email, "marketing", "withdrawn").subject_pseudonyms == (key, second_key)
+
     receipt = erase(spark, email.upper())
     assert receipt.all_zero, [s for s in receipt.stores if s.remaining]
     assert receipt.subject_pseudonyms == [key, second_key]
@@ -189,12 +199,16 @@ def test_erasure_removes_the_subject_everywhere_and_a_reload_does_not_bring_them
     assert _holdings(spark, pg, user_id, email, key) == {}
     assert _holdings(spark, pg, SECOND_ACCOUNT, email, second_key) == {}
     assert _full_text_findings(home, pg, needles + [email.upper()]) == {}
-    # the request's argument reached no log or dbt artifact
-    for folder in ("logs", "target"):
-        for path in (home / folder).rglob("*"):
-            if path.is_file():
-                text = path.read_text(errors="ignore").lower()
-                assert email.lower() not in text, path
+    # the requests' argument reached no log, dbt artifact, metastore file or PostgreSQL server log
+    import glob
+
+    paths = [p for folder in ("logs", "target", "warehouse/metastore_db") for p in (home / folder).rglob("*")]
+    paths += [Path(p) for p in glob.glob("/var/log/postgresql/*.log") if os.access(p, os.R_OK)]
+    assert len(paths) > 10
+    for path in paths:
+        if path.is_file():
+            data = path.read_bytes().lower()
+            assert email.lower().encode() not in data, path
 
     # reload the raw data that still contains the subject, rebuild, re-export
     generate(users=E2E_USERS, events=E2E_EVENTS, seed=E2E_SEED, workers=1, dirty_rate=E2E_DIRTY_RATE, spark=spark)
