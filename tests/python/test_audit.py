@@ -11,7 +11,13 @@ from veil.errors import VeilError
 
 @pytest.fixture()
 def conn(pg_url):
-    with psycopg.connect(pg_url) as c:
+    """A trail of its own, in a database beside the test database: tampering with it here must not touch the
+    trail the pipeline and the other modules write."""
+    from conftest import prepare_test_database
+
+    url = pg_url + "_audit"
+    prepare_test_database(url)
+    with psycopg.connect(url) as c:
         c.execute("drop schema if exists audit cascade")
         c.commit()
         yield c

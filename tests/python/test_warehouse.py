@@ -347,16 +347,19 @@ def test_a_corrupt_raw_file_is_refused_in_one_line_before_any_model_is_touched(s
 
 
 def test_a_build_that_fails_keeps_the_previous_table(spark, warehouse, home):
-    """A raw file whose footer reads but whose pages are damaged fails the model mid-build: the staging table
+    """A raw file that opens but holds a column of the wrong type fails the model mid-build: the staging table
     built before must still be there, whole (dbt-spark's own materialization dropped it first)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     before = spark.table("staging.stg_app__events").count()
-    folder = home / "warehouse" / "raw" / "events"
-    source = max(folder.rglob("*.parquet"), key=lambda p: p.stat().st_size)
-    data = bytearray(source.read_bytes())
-    middle = len(data) // 3
-    data[middle : middle + 4096] = bytes(range(256)) * 16  # damage data pages, keep the footer
-    damaged = folder / "zz-damaged.parquet"
-    damaged.write_bytes(bytes(data))
+    path = next((home / "warehouse" / "raw" / "events").rglob("*.parquet"))  # in a partition's folder
+    source = pq.read_table(path).slice(0, 100)
+    wrong = source.set_column(
+        source.column_names.index("user_id"), "user_id", pa.array(["not a number"] * source.num_rows)
+    )
+    damaged = path.parent / "zz-wrong-type.parquet"
+    pq.write_table(wrong, damaged)
     spark.sql("refresh table raw.events")
     try:
         assert not run_dbt(["run", "-s", "stg_app__events"], spark=spark)

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 import time
 import uuid
@@ -30,18 +29,16 @@ from veil.compliance.holdings import (
     Identifiers,
     free_text_columns,
     free_text_mask,
-    free_text_rows,
     identifiers,
     postgres_counts,
     postgres_match,
     postgres_tables,
-    spark_condition,
     spark_counts,
-    spark_tables,
 )
 from veil.compliance.ledgers import CONSENT_CHANGES, ERASURES, ensure_all
-from veil.compliance.receipts import Receipt, StoreCheck, write_receipt
+from veil.compliance.receipts import Receipt, write_receipt
 from veil.compliance.subjects import Subject, resolve_subject
+from veil.compliance.verification import access_packages, verify_erasure
 from veil.errors import VeilError
 from veil.settings import settings
 from veil.warehouse.dbt import run_dbt
@@ -142,82 +139,6 @@ def _erase_postgres(conn: Any, ids: Identifiers, request_id: str) -> dict[str, i
     return deleted
 
 
-def _access_packages(folder: Path, user_keys: tuple[str, ...]) -> list[Path]:
-    """Earlier access packages about the subject's accounts (they hold a copy of their data)."""
-    out = []
-    for p in sorted(folder.glob("*/package.json")):
-        held = json.loads(p.read_text()).get("subject", {})
-        if set(held.get("pseudonyms") or [held.get("pseudonym")]) & set(user_keys):
-            out.append(p.parent)
-    return out
-
-
-def _verify(
-    spark: Any,
-    conn: Any,
-    ids: Identifiers,
-    before_spark: dict[str, int],
-    before_pg: dict[str, int],
-    deleted_pg: dict[str, int],
-    packages_removed: int,
-    subject: Subject,
-    free_text_removed: dict[str, int],
-) -> list[StoreCheck]:
-    """Stage 5, read-only: one check per store. Rows removed in PostgreSQL count what the re-export dropped
-    too (held before the erasure began)."""
-    checks = []
-    for relation, columns in postgres_tables(conn).items():
-        where, params = postgres_match(columns, ids)
-        shown = " or ".join(
-            f"{c} = any(" + ("<subject user_ids>" if c == "user_id" else str(v)) + ")"
-            for c, v in zip(columns, params, strict=True)
-        )
-        remaining = conn.execute(f"select count(*) from {relation} where {where}", params).fetchone()[0]
-        checks.append(
-            StoreCheck(
-                f"postgresql:{relation}",
-                max(before_pg.get(relation, 0), deleted_pg.get(relation, 0)),
-                f"select count(*) from {relation} where {shown}",
-                remaining,
-            )
-        )
-    conn.commit()
-    for relation, columns in spark_tables(spark):
-        if not (cond := spark_condition(columns, ids)):
-            continue
-        shown = spark_condition(columns, {**ids, "user_id": ["<subject user_id>"] * len(ids["user_id"])}) or cond
-        remaining = spark.sql(f"select count(*) from {relation} where {cond}").collect()[0][0]
-        checks.append(
-            StoreCheck(
-                f"spark:{relation}",
-                before_spark.get(relation, 0),
-                f"select count(*) from {relation} where {shown}",
-                remaining,
-            )
-        )
-    folder = settings().home / "access_requests"
-    checks.append(
-        StoreCheck(
-            "files:access_requests/",
-            packages_removed,
-            "access packages whose subject pseudonym is the subject's",
-            len(_access_packages(folder, subject.user_keys)),
-        )
-    )
-    still = free_text_rows(subject)
-    for table, removed in free_text_removed.items():
-        store = f"spark:raw.{table} (free text)"
-        checks.append(
-            StoreCheck(store, removed, "free text holding the subject's e-mail or phone", len(still.get(store, [])))
-        )
-    checks.append(
-        StoreCheck(
-            "event stream (Kafka topic)", None, "not applicable: no event stream is deployed in this installation", None
-        )
-    )
-    return checks
-
-
 def erase(spark: Any, subject: str, request_id: str | None = None, record_only: bool = False) -> Receipt:
     """Erase every account a subject names from every store, and their e-mail or phone from free text filed
     under other ids; returns the written receipt. An unknown subject is refused with nothing written, unless
@@ -235,12 +156,12 @@ def erase(spark: Any, subject: str, request_id: str | None = None, record_only: 
     free_text_removed = _remove_from_sources(spark, subject_, request_id)
     _rebuild(spark, subject_.user_keys, request_id)
     export_marts(spark)
-    packages = _access_packages(settings().home / "access_requests", subject_.user_keys)
+    packages = access_packages(settings().home / "access_requests", subject_.user_keys)
     for package in packages:
         shutil.rmtree(package)
     with connect() as conn:
         deleted_pg = _erase_postgres(conn, ids, request_id)
-        stores = _verify(
+        stores = verify_erasure(
             spark, conn, ids, before_spark, before_pg, deleted_pg, len(packages), subject_, free_text_removed
         )
 

@@ -125,7 +125,7 @@ def free_text_columns() -> dict[str, list[str]]:
 
 def free_text_mask(table: pa.Table, columns: list[str], contacts: tuple[str, ...]) -> pa.ChunkedArray:
     """Rows of `table` whose free-text columns contain one of the contacts (case-insensitive)."""
-    mask = pa.chunked_array([pa.array([False] * table.num_rows)])
+    mask = pa.chunked_array([pa.array([False] * table.num_rows, pa.bool_())])
     for column in columns:
         text = table.column(column)
         if pa.types.is_dictionary(text.type):

@@ -25,7 +25,6 @@ from veil.compliance.receipts import Receipt, StoreCheck
 from veil.errors import VeilError
 from veil.jobs import rebuild_and_export
 from veil.settings import settings
-from veil.warehouse.export import SCHEMA
 from veil.warehouse.parquet_files import rewrite_without
 from veil.warehouse.postgres import connect
 from veil.warehouse.project import load_manifest, node_meta, project_sources
@@ -116,14 +115,15 @@ def purge(spark: Any, as_of: dt.date | None = None, rebuild: bool = True) -> Rec
         stores.append(StoreCheck(f"spark:{relation}", rows, query, int(spark.sql(query).collect()[0][0])))
     if exported:
         with connect() as conn:
-            for rule in active:
-                for (table,) in conn.execute(
-                    "select table_name from information_schema.columns where table_schema = %s and column_name = %s",
-                    (SCHEMA, rule.column),
+            for rule in active:  # every exported table (marts, API inputs) dated by the rule's column
+                for schema, table in conn.execute(
+                    "select table_schema, table_name from information_schema.columns "
+                    "where table_schema || '.' || table_name = any(%s) and column_name = %s",
+                    (list(exported), rule.column),
                 ).fetchall():
-                    query = _expired_query(f'{SCHEMA}."{table}"', f'"{rule.column}"', rule.cutoff(as_of))
+                    query = _expired_query(f'{schema}."{table}"', f'"{rule.column}"', rule.cutoff(as_of))
                     stores.append(
-                        StoreCheck(f"postgresql:{SCHEMA}.{table}", None, query, conn.execute(query).fetchone()[0])
+                        StoreCheck(f"postgresql:{schema}.{table}", None, query, conn.execute(query).fetchone()[0])
                     )
     receipt = Receipt(
         "retention_purge",

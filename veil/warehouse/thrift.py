@@ -64,9 +64,14 @@ appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n%ex
 # At INFO this logger writes every statement after ${...} substitution, i.e. with the pseudonymization key.
 logger.statements.name = org.apache.spark.sql.hive.thriftserver.SparkExecuteStatementOperation
 logger.statements.level = warn
+# At INFO, when a listener is slow (a loaded machine), this logger writes the event with the session's
+# properties, and the Thrift session's properties hold the key.
+logger.events.name = org.apache.spark.scheduler.AsyncEventQueue
+logger.events.level = warn
 """
-"""Thrift server logging that keeps substituted statements (and so the key) out of the server log. A cluster's
-Thrift server needs the same `logger.statements` lines in its log4j2.properties."""
+"""Thrift server logging that keeps substituted statements and session properties (and so the key) out of the
+server log. A cluster's Thrift server needs the same `logger.statements` and `logger.events` lines in its
+log4j2.properties."""
 
 
 def start_local_server(home: Path, port: int, timeout: float = 240) -> subprocess.Popen:
