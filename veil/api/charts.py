@@ -64,7 +64,7 @@ def bars(rows: list[dict], category: str, y_title: str, sort: list[str] | None =
         "layer": [
             {
                 "mark": {"type": "bar", "color": "#4c78a8"},
-                "encoding": {"y": {"field": "value", "type": "quantitative", "title": y_title}},
+                "encoding": {"y": {"field": "value", "type": "quantitative", "title": f"{y_title} ({BAND})"}},
             },
             {
                 "mark": {"type": "rule", "color": "#222"},

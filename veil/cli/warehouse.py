@@ -102,7 +102,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if summary.published:
         print("published (differentially private, from the publication budget)")
         for name, rows in summary.published.items():
-            print(f"  analytics.dp_{name:<24}{rows:>14,}")
+            print(f"  {'analytics.dp_' + name:<50}{rows:>10,}")
     print("seconds per stage")
     for stage, seconds in summary.seconds.items():
         print(f"  {stage:<34}{seconds:>10.1f}")
