@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 KEY_FILE := .veil/pseudonym.key
 PARTNER_KEY_FILE := .veil/partner.key
+SUBJECT_KEY_FILE := .veil/subject.key
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | sha1sum | cut -c1-12)
 USERS ?= 100000
 EVENTS ?= 5000000
@@ -14,11 +15,12 @@ export PYSPARK_PYTHON := $(CURDIR)/$(BIN)/python
 export VEIL_HOME ?= $(CURDIR)
 export DBT_PROFILES_DIR ?= $(CURDIR)/profiles
 WITH_KEY = DBT_ENV_SECRET_PSEUDONYM_KEY="$${DBT_ENV_SECRET_PSEUDONYM_KEY:-$$(cat $(KEY_FILE))}" \
-	DBT_ENV_SECRET_PARTNER_KEY="$${DBT_ENV_SECRET_PARTNER_KEY:-$$(cat $(PARTNER_KEY_FILE))}"
+	DBT_ENV_SECRET_PARTNER_KEY="$${DBT_ENV_SECRET_PARTNER_KEY:-$$(cat $(PARTNER_KEY_FILE))}" \
+	DBT_ENV_SECRET_SUBJECT_KEY="$${DBT_ENV_SECRET_SUBJECT_KEY:-$$(cat $(SUBJECT_KEY_FILE))}"
 
 .PHONY: install system-deps run serve test lint docs clean bench
 
-install: system-deps $(STAMP) $(KEY_FILE) $(PARTNER_KEY_FILE)
+install: system-deps $(STAMP) $(KEY_FILE) $(PARTNER_KEY_FILE) $(SUBJECT_KEY_FILE)
 
 system-deps:
 	@bash scripts/system_deps.sh
@@ -30,8 +32,9 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	@rm -f $(VENV)/.installed-* && touch $@
 
-# A per-checkout secret for keyed pseudonyms (kept out of git; export DBT_ENV_SECRET_PSEUDONYM_KEY to override).
-$(KEY_FILE) $(PARTNER_KEY_FILE):
+# Per-checkout secrets for keyed pseudonyms (kept out of git; export DBT_ENV_SECRET_*_KEY to override).
+# `veil keys rotate` replaces pseudonym.key; subject.key (the erasure ledger's) never rotates.
+$(KEY_FILE) $(PARTNER_KEY_FILE) $(SUBJECT_KEY_FILE):
 	@mkdir -p .veil && chmod 700 .veil && umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
 
 ## generate USERS/EVENTS → dbt build on Spark → export to PostgreSQL → summary

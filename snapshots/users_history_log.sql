@@ -1,6 +1,7 @@
 -- Change log of the pseudonymized user dimension (tier, account_status): a row is appended whenever a
 -- user's tracked attributes hash differently from their latest logged row. dbt's snapshot materialization
--- needs MERGE, which plain Parquet on Spark lacks; `dbt build` maintains this append-only log instead.
+-- needs MERGE, which plain Parquet on Spark lacks; `dbt build` maintains this append-only log instead. The hash
+-- leaves out the pseudonym (rows are compared per user_key), so `veil keys rotate` can re-key the log as it is.
 {{ config(materialized='incremental', incremental_strategy='append', schema='history', file_format='parquet') }}
 
 with
@@ -11,7 +12,7 @@ users as (
         user_key,
         tier,
         account_status,
-        md5(concat_ws('|', user_key, tier, account_status)) as row_hash
+        md5(concat_ws('|', tier, account_status)) as row_hash
 
     from {{ ref('dim_users') }}
 

@@ -20,7 +20,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 PSEUDONYM_KEY_ENV = "DBT_ENV_SECRET_PSEUDONYM_KEY"
 PARTNER_KEY_ENV = "DBT_ENV_SECRET_PARTNER_KEY"
-"""The keyed-hash secret. dbt scrubs DBT_ENV_SECRET_* from logs and only allows it in profiles.yml."""
+SUBJECT_KEY_ENV = "DBT_ENV_SECRET_SUBJECT_KEY"
+"""The keyed-hash secrets. dbt scrubs DBT_ENV_SECRET_* from logs and only allows them in profiles.yml."""
 
 
 class Secret:
@@ -114,6 +115,19 @@ class Settings:
         "the advertising partner's own HMAC key for its audience pseudonyms (`make` creates `.veil/partner.key`)",
         Secret,
     )
+    subject_key: Secret | None = _setting(
+        SUBJECT_KEY_ENV,
+        None,
+        "HMAC key of the subject references in compliance records (erasure ledger, receipts, audit trail); never "
+        "rotated with the pseudonymization key (`make` creates `.veil/subject.key`)",
+        Secret,
+    )
+    key_dir: Path = _setting(
+        "VEIL_KEY_DIR",
+        PROJECT_ROOT / ".veil",
+        "folder (0700) of the key files `make` creates and `veil keys rotate` replaces",
+        Path,
+    )
     pg_password: Secret | None = _setting("VEIL_PGPASSWORD", None, "password of the `postgres` dbt target", Secret)
 
     def current_date(self) -> dt.date:
@@ -146,6 +160,10 @@ class Settings:
     def recipient_key(self) -> str:
         """The partner's key: a secret of its own, so no one holding the marts can compute audience ids."""
         return _required_secret(self.partner_key, PARTNER_KEY_ENV, ".veil/partner.key")
+
+    def subject_ref_key(self) -> str:
+        """The key of subject references: stable across rotations, so the erasure ledger keeps matching."""
+        return _required_secret(self.subject_key, SUBJECT_KEY_ENV, ".veil/subject.key")
 
     def __repr__(self) -> str:  # never print secrets, nor credentials inside URLs
         return f"Settings(home={self.home}, target={self.target}, spark_master={self.spark_master})"

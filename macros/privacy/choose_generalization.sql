@@ -2,7 +2,8 @@
     l-diverse in `sensitive_column` (each class's entropy of it at least ln l, which implies l distinct
     values) while suppressing at most var('max_suppression') of its rows (or, when no node does, the node
     that suppresses least: the classes that fail are dropped either way). Searches the whole
-    lattice of levels (one aggregate per node over `relation`) and returns
+    lattice of levels in one query (the finest aggregate of `relation`, crossed with the nodes and regrouped
+    per node: one scan of `relation` and three aggregations, whatever the lattice's size) and returns
     {'levels': {hierarchy: level_name}, 'suppressed': rows, 'total': rows, 'loss': 0..1}.
     Information loss = mean over quasi-identifiers of level / top level. -#}
 {% macro choose_generalization(relation, sensitive_column, k=none, l=none) -%}
@@ -25,35 +26,88 @@
         {%- set levels = {} -%}{%- for name in names -%}{%- do levels.update({name: hierarchies[name][0]}) -%}{%- endfor -%}
         {{ return({'levels': levels, 'suppressed': 0, 'total': 0, 'loss': 0}) }}
     {%- endif -%}
+    {#- one pass: the finest aggregate (every level of every quasi-identifier, and the sensitive value),
+        crossed with the lattice's nodes, regrouped per node -#}
+    {%- set node_rows = [] -%}
+    {%- for node in nodes -%}{%- do node_rows.append([loop.index0] + node) -%}{%- endfor -%}
+    {%- set level_columns = [] -%}
+    {%- for name in names -%}{%- do level_columns.append('l_' ~ loop.index0) -%}{%- endfor -%}
     {%- set query -%}
-        {%- for node in nodes %}
-        select
-            {{ loop.index0 }} as node,
-            coalesce(sum(case when class_size < {{ k }} or entropy < ln({{ l }}) - 1e-9 then class_size else 0 end), 0)
-                as suppressed,
-            coalesce(sum(class_size), 0) as total
-        from (
+        with finest as (
             select
+                {%- for name in names %}{% set i = loop.index0 %}
+                {%- for level in range(hierarchies[name] | length) %}
+                {{ veil.generalize(name, level) }} as qi_{{ i }}_{{ level }},
+                {%- endfor %}
+                {%- endfor %}
+                {{ sensitive_column }} as sensitive_value,
+                count(*) as n
+            from {{ relation }}
+            group by
+                {%- for name in names %}
+                {%- for level in range(hierarchies[name] | length) %}
+                {{ veil.generalize(name, level) }},
+                {%- endfor %}
+                {%- endfor %}
+                {{ sensitive_column }}
+        ),
+
+        nodes as (
+            {{ veil.literal_rows(node_rows, ['node'] + level_columns) }}
+        ),
+
+        exploded as (
+            select
+                nodes.node,
+                {%- for name in names %}{% set i = loop.index0 %}
+                case nodes.l_{{ i }}
+                    {%- for level in range(hierarchies[name] | length) %}
+                    when {{ level }} then finest.qi_{{ i }}_{{ level }}
+                    {%- endfor %}
+                end as qi_{{ i }},
+                {%- endfor %}
+                finest.sensitive_value,
+                finest.n
+            from finest cross join nodes
+        ),
+
+        values_per_class as (
+            select
+                node,
+                {%- for name in names %}
+                qi_{{ loop.index0 }},
+                {%- endfor %}
+                sum(n) as n
+            from exploded
+            group by node, {% for name in names %}qi_{{ loop.index0 }}, {% endfor %}sensitive_value
+        ),
+
+        classes as (
+            select
+                node,
                 sum(n) as class_size,
                 ln(sum(n)) - sum(n * ln(n)) / sum(n) as entropy
-            from (
-                select
-                    {%- for name in names %}
-                    {{ veil.generalize(name, node[loop.index0]) }} as qi_{{ loop.index0 }},
-                    {%- endfor %}
-                    {{ sensitive_column }} as sensitive_value,
-                    count(*) as n
-                from {{ relation }}
-                group by
-                    {%- for name in names %}
-                    {{ veil.generalize(name, node[loop.index0]) }},
-                    {%- endfor %}
-                    {{ sensitive_column }}
-            ) as values_per_class
-            group by {% for name in names %}qi_{{ loop.index0 }}{{ ", " if not loop.last }}{% endfor %}
-        ) as classes
-        {% if not loop.last %}union all{% endif %}
-        {%- endfor %}
+            from values_per_class
+            group by node, {% for name in names %}qi_{{ loop.index0 }}{{ ", " if not loop.last }}{% endfor %}
+        ),
+
+        per_node as (
+            select
+                node,
+                sum(case when class_size < {{ k }} or entropy < ln({{ l }}) - 1e-9 then class_size else 0 end)
+                    as suppressed,
+                sum(class_size) as total
+            from classes
+            group by node
+        )
+
+        select
+            nodes.node,
+            coalesce(per_node.suppressed, 0) as suppressed,
+            coalesce(per_node.total, 0) as total
+        from nodes
+        left join per_node on nodes.node = per_node.node
+        order by nodes.node
     {%- endset -%}
     {%- set best = {} -%}
     {%- set fallback = {} -%}

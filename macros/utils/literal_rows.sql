@@ -1,12 +1,15 @@
-{#- Rows of Jinja values as SQL: one `select` of literals per row, unioned. Strings become string literals of
-    the target; booleans and numbers are written as they are. `columns` names each position. -#}
+{#- Rows of Jinja values as SQL: one inline table (`values`), read by a select naming each column. Strings
+    become string literals of the target; booleans and numbers are written as they are. `columns` names each
+    position. (One inline table plans in a fraction of the time a union of hundreds of selects takes.) -#}
 {% macro literal_rows(rows, columns) -%}
-    {%- for row in rows %}
-    select
-        {%- for value in row %}
-        {{ value if value is boolean or value is number else veil.sql_string(value) }} as {{ columns[loop.index0] }}
-        {{- "," if not loop.last }}
+    select * from (
+        values
+        {%- for row in rows %}
+        (
+            {%- for value in row -%}
+            {{ value if value is boolean or value is number else veil.sql_string(value) }}{{ ", " if not loop.last }}
+            {%- endfor -%}
+        ){{ "," if not loop.last }}
         {%- endfor %}
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+    ) as literal_rows ({{ columns | join(', ') }})
 {%- endmacro %}

@@ -23,8 +23,8 @@ counts as (
         ) as quarantined_rows,
         (
             select count(*) from {{ source('app', source_table) }}
-            where {{ veil.pseudonymize('user_id') }} in (
-                select erased.user_key from {{ source('compliance', 'erasure_ledger') }} as erased
+            where {{ veil.subject_ref('user_id') }} in (
+                select erased.subject_ref from {{ source('compliance', 'erasure_ledger') }} as erased
             )
         ) as erased_rows
     {% if not loop.last %}union all{% endif %}

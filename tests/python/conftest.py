@@ -38,6 +38,8 @@ def pytest_configure(config: Any) -> None:
     # a fresh key per test session, long and unusual enough that finding it anywhere is meaningful
     os.environ["DBT_ENV_SECRET_PSEUDONYM_KEY"] = "veilTestKey" + secrets.token_hex(16)
     os.environ["DBT_ENV_SECRET_PARTNER_KEY"] = "veilPartnerKey" + secrets.token_hex(16)
+    os.environ["DBT_ENV_SECRET_SUBJECT_KEY"] = "veilSubjectKey" + secrets.token_hex(16)
+    os.environ["VEIL_KEY_DIR"] = str(base / "keys")  # `veil keys rotate` writes here, never to the checkout's .veil
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -189,21 +190,31 @@ def test_partner_audience_ids_need_the_partners_own_key(spark, warehouse, pseudo
     assert audience <= {hmac.new(partner_key.encode(), k.encode(), "sha256").hexdigest() for k in keys}
 
 
-def test_a_warehouse_built_with_another_key_refuses_to_run(tmp_path):
-    """The fingerprint recorded at first use: another key is refused in one line, before Spark starts."""
+@pytest.mark.parametrize(
+    ("variable", "message"),
+    [
+        ("DBT_ENV_SECRET_PSEUDONYM_KEY", "built with another pseudonymization key"),
+        ("DBT_ENV_SECRET_SUBJECT_KEY", "records its erasures under another subject key"),
+    ],
+)
+def test_a_warehouse_built_with_another_key_refuses_to_run(tmp_path, variable, message):
+    """The key ids recorded at first use: another key is refused in one line, before Spark starts."""
     home = tmp_path / "home"
     env = {**os.environ, "VEIL_HOME": str(home), "DBT_TARGET_PATH": str(tmp_path / "target")}
-    code = "from veil.warehouse.fingerprint import check_key; check_key()"
+    code = "from veil.warehouse.keys import check_key; check_key()"
     first = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True)
     assert first.returncode == 0, first.stderr
-    fingerprint = (home / "warehouse" / "key.fingerprint").read_text().strip()
-    assert len(fingerprint) == 16 and os.environ["DBT_ENV_SECRET_PSEUDONYM_KEY"] not in fingerprint
-    other = {**env, "DBT_ENV_SECRET_PSEUDONYM_KEY": "another-key-0123456789abcdef"}
+    path = home / "warehouse" / "keys.json"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    record = json.loads(path.read_text())
+    recorded = record["pseudonym_key_id" if "PSEUDONYM" in variable else "subject_key_id"]
+    assert len(recorded) == 16 and os.environ[variable] not in path.read_text()
+    other = {**env, variable: "another-key-0123456789abcdef"}
     started = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-m", "veil.cli", "export"], env=other, cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 2 and time.monotonic() - started < 20
     (line,) = result.stderr.strip().splitlines()
-    assert "built with another pseudonymization key" in line and fingerprint in line
+    assert message in line and recorded in line
     assert "another-key" not in line

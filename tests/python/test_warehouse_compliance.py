@@ -148,9 +148,7 @@ def test_access_package_holds_the_subjects_events_and_consents_and_nobody_elses(
     assert "email" in context["categories_of_personal_data"]
     assert "advertising partner" in context["recipients"]
     assert context["retention"]["raw.events"] == "400 days"
-    assert summary.rows["spark:raw.events"] > 0 and "@" not in json.dumps(summary.rows) + "".join(
-        summary.subject_pseudonyms
-    )
+    assert summary.rows["spark:raw.events"] > 0 and "@" not in json.dumps(summary.rows) + "".join(summary.subject_refs)
 
 
 def test_compliance_actions_are_in_the_audit_trail_without_personal_data(changed, pg):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pyarrow.types as pa_types
 import pytest
 
 from veil.compliance.erase import erase
-from veil.compliance.subjects import pseudonym
+from veil.compliance.subjects import pseudonym, subject_ref
 
 from conftest import E2E_DIRTY_RATE, E2E_EVENTS, E2E_SEED, E2E_USERS
 
@@ -184,12 +185,14 @@ def test_erasure_removes_the_subject_everywhere_and_a_reload_does_not_bring_them
     from veil.compliance.access import access
     from veil.compliance.consent import record_consent
 
-    assert set(access(spark, f" {email.title()}").subject_pseudonyms) == {key, second_key}
-    assert record_consent(spark, email, "marketing", "withdrawn").subject_pseudonyms == (key, second_key)
+    refs = (subject_ref(user_id), subject_ref(SECOND_ACCOUNT))
+    assert access(spark, f" {email.title()}").subject_refs == refs
+    assert record_consent(spark, email, "marketing", "withdrawn").subject_refs == refs
 
     receipt = erase(spark, email.upper())
     assert receipt.all_zero, [s for s in receipt.stores if s.remaining]
-    assert receipt.subject_pseudonyms == [key, second_key]
+    assert receipt.subject_refs == list(refs)
+    assert key not in json.dumps(receipt.to_dict(), default=str)  # compliance records name subjects by reference
     removed = receipt.removed_by_store()
     assert removed["spark:raw.events"] == before["raw.events"] > 0
     assert removed["spark:raw.users"] == 2
@@ -217,3 +220,150 @@ def test_erasure_removes_the_subject_everywhere_and_a_reload_does_not_bring_them
     export_marts(spark)
     left = _holdings(spark, pg, user_id, email, key)
     assert set(left) == {"raw.users", "raw.consents", "raw.events"}, left
+
+
+def _old_pseudonyms_anywhere(home, pg, old: set[str]) -> dict[str, int]:
+    """Every exact value equal to one of `old` in every Parquet file under the warehouse and every text column
+    of every PostgreSQL table (the audit trail and budget ledger included), and every 64-hex-digit token in
+    the files next to the warehouse: written apart from the rotation code, with no list of stores."""
+    import re
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    wanted = pa.array(sorted(old), pa.string())
+    found: dict[str, int] = {}
+    for path in sorted((home / "warehouse").rglob("*.parquet")):
+        table = pq.read_table(path)
+        for name in table.column_names:
+            column = table.column(name)
+            if pa_types.is_dictionary(column.type):
+                column = pc.cast(column, "string")
+            if pa_types.is_string(column.type):
+                hits = pc.sum(pc.is_in(column, wanted)).as_py() or 0
+                if hits:
+                    found[f"{path.relative_to(home)}:{name}"] = hits
+    columns = pg.execute("""select table_schema, table_name, column_name, data_type from information_schema.columns
+        join information_schema.tables using (table_schema, table_name)
+        where data_type in ('text', 'character varying', 'jsonb') and table_type = 'BASE TABLE'
+          and table_schema not in ('pg_catalog', 'information_schema')""").fetchall()
+    for schema, table, column, data_type in columns:
+        if data_type == "jsonb":  # the audit trail's details: every hex token in them
+            texts = pg.execute(f'select "{column}"::text from {schema}."{table}"').fetchall()
+            hits = sum(1 for (t,) in texts for token in re.findall(r"[0-9a-f]{64}", t or "") if token in old)
+        else:
+            hits = pg.execute(
+                f'select count(*) from {schema}."{table}" where "{column}" = any(%s)', (sorted(old),)
+            ).fetchone()[0]
+        if hits:
+            found[f"postgresql:{schema}.{table}.{column}"] = hits
+    pg.commit()
+    assert len(columns) > 20
+    for folder in ("receipts", "access_requests", "logs", "target"):
+        for path in (p for p in (home / folder).rglob("*") if p.is_file()):
+            hits = sum(1 for t in re.findall(rb"[0-9a-f]{64}", path.read_bytes()) if t.decode() in old)
+            if hits:
+                found[str(path.relative_to(home))] = hits
+    return found
+
+
+def test_key_rotation_rekeys_every_store_and_retires_the_old_key_and_erasures_still_apply(
+    spark, mutable_warehouse, pg, home
+):
+    """After the erasure above (whose subject is back in the raw files, by the reload): rotate the key."""
+    import stat
+    import subprocess
+    import sys
+
+    from veil.compliance.access import access
+    from veil.compliance.consent import record_consent
+    from veil.compliance.holdings import identifiers, postgres_counts, spark_counts
+    from veil.compliance.rotation import rotate
+    from veil.compliance.subjects import resolve_subject
+    from veil.warehouse.keys import key_id, read_record
+    from veil.warehouse.postgres import connect
+
+    from conftest import ROOT
+
+    old_key = os.environ["DBT_ENV_SECRET_PSEUDONYM_KEY"]
+    erased_refs = {r[0] for r in spark.sql("select subject_ref from compliance.erasure_ledger").collect()}
+    raw_ids = [r[0] for r in spark.sql("select distinct user_id from raw.users").collect()]
+    erased = [u for u in raw_ids if subject_ref(u) in erased_refs]
+    assert erased, "runs after the erasure test of this module (its subject is in the raw files again)"
+    user_id = next(u for u in sorted(raw_ids) if u not in erased and pseudonym(u) in {
+        r[0] for r in spark.sql("select user_key from marts.fct_events").collect()})  # fmt: skip
+    # records made before the rotation that hold old pseudonyms: an access package, a consent change
+    access(spark, str(user_id))
+    record_consent(spark, str(user_id), "marketing", "withdrawn")
+    old = {pseudonym(u) for u in raw_ids}
+    from veil.compliance.subjects import partner_pseudonym
+
+    old |= {partner_pseudonym(k) for k in old}
+    assert _old_pseudonyms_anywhere(home, pg, old)  # the check finds them before
+    history_before = spark.sql("select count(*) from history.users_history_log").collect()[0][0]
+
+    receipt = rotate(spark)
+
+    new_key = os.environ["DBT_ENV_SECRET_PSEUDONYM_KEY"]
+    assert new_key != old_key and receipt.old_key_id == key_id(old_key) and receipt.new_key_id == key_id(new_key)
+    assert receipt.all_clean, [s for s in receipt.stores if s.remaining]
+    rekeyed = {s.store: s.rows_rekeyed for s in receipt.stores}
+    assert rekeyed["spark:compliance.consent_changes"] >= 1 and rekeyed["spark:history.users_history_log"] > 1000
+    assert rekeyed["files:access_requests/"] >= 2  # the package's index and its tables' CSV files
+    package = next((home / "access_requests").glob("*/package.json")).read_text()
+    assert pseudonym(user_id) in package
+    assert _old_pseudonyms_anywhere(home, pg, old) == {}  # no store holds a pseudonym of the old key
+    # the history log was re-keyed, not appended to as if every user had changed
+    assert spark.sql("select count(*) from history.users_history_log").collect()[0][0] == history_before
+
+    # the old key is retired: recorded, replaced in its file, refused in one line
+    record = read_record()
+    assert record.pseudonym_key_id == receipt.new_key_id and record.rotating_to is None
+    assert [r["key_id"] for r in record.retired] == [receipt.old_key_id]
+    key_file = home / "keys" / "pseudonym.key"
+    assert key_file.read_text().strip() == new_key and stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert not (home / "keys" / "pseudonym.key.next").exists()
+    refused = subprocess.run(
+        [sys.executable, "-m", "veil.cli", "export"],
+        env={**os.environ, "DBT_ENV_SECRET_PSEUDONYM_KEY": old_key},
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert refused.returncode == 2 and "was retired at" in refused.stderr and old_key not in refused.stderr
+
+    # every table records the key it was made with
+    props = {r[0]: r[1] for r in spark.sql("show tblproperties marts.fct_events").collect()}
+    assert props["veil.key_id"] == receipt.new_key_id
+    props = {r[0]: r[1] for r in spark.sql("show tblproperties history.users_history_log").collect()}
+    assert props["veil.key_id"] == receipt.new_key_id
+    comment = pg.execute("select obj_description('analytics.fct_events'::regclass)").fetchone()[0]
+    assert json.loads(comment)["key_id"] == receipt.new_key_id
+
+    # joins still work, and the new pseudonyms are the same on Python, Spark and PostgreSQL
+    dim = {r[0] for r in spark.sql("select user_key from marts.dim_users").collect()}
+    events = {r[0] for r in spark.sql("select distinct user_key from marts.fct_events").collect()}
+    assert events and events <= dim and pseudonym(user_id) in events
+    assert pseudonym(user_id) == hmac_hex(new_key, str(user_id))
+    in_pg = pg.execute("select encode(hmac(%s::text, %s, 'sha256'), 'hex')", (str(user_id), new_key)).fetchone()[0]
+    assert in_pg == pseudonym(user_id)
+    assert {r[0] for r in pg.execute("select user_key from analytics.dim_users").fetchall()} == dim
+    if pg.execute("select to_regclass('marts.dim_users')").fetchone()[0]:  # the postgres target's own build
+        assert {r[0] for r in pg.execute("select user_key from marts.dim_users").fetchall()} <= dim
+    pg.commit()
+
+    # the erasure made before the rotation still applies: its subject is in raw, and in nothing derived
+    for u in erased:
+        found = spark_counts(spark, identifiers(resolve_subject(str(u))))
+        assert {r for r, n in found.items() if n} <= {"raw.users", "raw.consents", "raw.events"}, found
+    # and an erasure afterwards finds its subject under the new key, in Spark and in PostgreSQL
+    ids = identifiers(resolve_subject(str(user_id)))
+    assert spark_counts(spark, ids)["marts.fct_events"] > 0
+    with connect() as conn:
+        assert postgres_counts(conn, ids)["analytics.fct_events"] > 0
+
+
+def hmac_hex(key: str, value: str) -> str:
+    import hashlib
+    import hmac
+
+    return hmac.new(key.encode(), value.encode(), hashlib.sha256).hexdigest()

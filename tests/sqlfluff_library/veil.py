@@ -77,3 +77,7 @@ def dp_bounded_aggregate(*args, **kwargs):
 
 def distribute_by(columns):
     return ""
+
+
+def subject_ref(expr):
+    return f"lower(hex(hmac(subject_key, cast({expr} as string))))"

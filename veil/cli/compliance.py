@@ -42,7 +42,7 @@ def cmd_consent(args: argparse.Namespace) -> int:
     decision = record_consent(spark, args.subject, purpose, status, source)
     print(
         f"recorded consent {decision.consent_id}: {purpose} {status} ({source}) for subject "
-        + ", ".join(f"{k[:12]}…" for k in decision.subject_pseudonyms)
+        + ", ".join(f"{k[:12]}…" for k in decision.subject_refs)
     )
     if args.apply:
         from veil.jobs import rebuild_and_export
@@ -111,6 +111,40 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 1 if breaks else 0
 
 
+def cmd_keys(args: argparse.Namespace) -> int:
+    if args.action == "show":
+        from veil.warehouse.keys import read_record
+
+        record = read_record()
+        if record is None:
+            print("no key record yet: the warehouse has not been used")
+            return 0
+        print(f"pseudonymization key {record.pseudonym_key_id} (active since {record.activated_at})")
+        print(f"subject key {record.subject_key_id} (erasure ledger, receipts, audit trail; never rotated)")
+        for r in record.retired:
+            print(f"retired key {r['key_id']} ({r['activated_at']} – {r['retired_at']})")
+        if record.rotating_to:
+            print(f"ROTATION UNFINISHED to {record.rotating_to}: run `veil keys rotate` to finish it")
+        return 0
+    from veil.compliance.rotation import rotate
+    from veil.warehouse.keys import rotation_running
+    from veil.warehouse.spark import get_spark
+
+    with rotation_running():
+        spark = get_spark()
+    receipt = rotate(spark)
+    for s in receipt.stores:
+        rekeyed = "rebuilt" if s.rows_rekeyed is None else f"{s.rows_rekeyed} re-keyed"
+        print(f"  {s.store:<48} {rekeyed:>14}  old pseudonyms left: {s.remaining}")
+    print(
+        f"key rotation {receipt.request_id}: {receipt.old_key_id} → {receipt.new_key_id} for {receipt.accounts} "
+        f"accounts, {'no old pseudonym left' if receipt.all_clean else 'OLD PSEUDONYMS LEFT'} in "
+        f"{receipt.seconds} s; the old key is retired, the new one is in .veil/pseudonym.key; receipt in "
+        f"receipts/key-rotation-{receipt.request_id}.json"
+    )
+    return 0 if receipt.all_clean else 1
+
+
 def register(sub: Any) -> None:
     con = sub.add_parser("consent", help="record a consent decision for a subject (grant, withdraw, CCPA opt-out)")
     con.add_argument("--subject", required=True, help="user_id or e-mail address")
@@ -149,3 +183,7 @@ def register(sub: Any) -> None:
     )
     aud.add_argument("--limit", type=int, default=20)
     aud.set_defaults(func=cmd_audit)
+
+    keys = sub.add_parser("keys", help="the pseudonymization key: show its id, or rotate it across every store")
+    keys.add_argument("action", choices=["show", "rotate"])
+    keys.set_defaults(func=cmd_keys)

@@ -45,7 +45,7 @@ class AccessSummary:
     """What an access request produced, without personal data: rows per store and where the package is."""
 
     request_id: str
-    subject_pseudonyms: tuple[str, ...]  # one per account the request names
+    subject_refs: tuple[str, ...]  # veil.compliance.subjects.subject_ref, one per account the request names
     folder: Path
     rows: dict[str, int]
     seconds: float
@@ -169,7 +169,7 @@ def access(spark: Any, subject: str, request_id: str | None = None, out_dir: Pat
         "subject": {
             "user_ids": list(subject_.user_ids),
             "pseudonyms": list(subject_.user_keys),
-            "pseudonym": subject_.user_keys[0],
+            "subject_refs": list(subject_.subject_refs),
         },
         "about_the_processing": article15_context(),
         "data": found,
@@ -184,7 +184,7 @@ def access(spark: Any, subject: str, request_id: str | None = None, out_dir: Pat
             )
     summary = AccessSummary(
         request_id,
-        subject_.user_keys,
+        subject_.subject_refs,
         folder,
         {store: len(rows) for store, rows in found.items()},
         round(time.perf_counter() - started, 1),
@@ -193,7 +193,7 @@ def access(spark: Any, subject: str, request_id: str | None = None, out_dir: Pat
         "access_request",
         {
             "request_id": request_id,
-            "subject_pseudonyms": list(subject_.user_keys),
+            "subject_refs": list(subject_.subject_refs),
             "rows": summary.rows,
             "seconds": summary.seconds,
         },

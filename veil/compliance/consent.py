@@ -26,7 +26,7 @@ Status = Literal["granted", "withdrawn"]
 @dataclass(frozen=True)
 class ConsentDecision:
     consent_id: int  # of the first account's row; one row per account, consecutive ids
-    subject_pseudonyms: tuple[str, ...]
+    subject_refs: tuple[str, ...]  # veil.compliance.subjects.subject_ref, one per account
     purpose: str
     status: Status
     source: str
@@ -51,7 +51,8 @@ def record_consent(
         raise VeilError(f"source must be one of {', '.join(SOURCES)}, got {source!r}")
     if source in ("ccpa_opt_out", "gpc") and (purpose, status) != ("sale_or_share", "withdrawn"):
         raise VeilError(f"a {source} decision withdraws sale_or_share; use --opt-out")
-    user_keys = resolve_subject(subject).user_keys
+    subject_ = resolve_subject(subject)
+    user_keys, refs = subject_.user_keys, subject_.subject_refs
     recorded_at = recorded_at or dt.datetime.now(dt.UTC)
     consent_id = time.time_ns() // 1000
     n = len(user_keys)
@@ -60,6 +61,7 @@ def record_consent(
         {
             "consent_id": [consent_id + i for i in range(n)],
             "user_key": list(user_keys),
+            "subject_ref": list(refs),
             "purpose": [purpose] * n,
             "status": [status] * n,
             "source": [source] * n,
@@ -67,12 +69,12 @@ def record_consent(
         },
         str(consent_id),
     )
-    decision = ConsentDecision(consent_id, user_keys, purpose, status, source, recorded_at)
+    decision = ConsentDecision(consent_id, refs, purpose, status, source, recorded_at)
     record_event(
         "consent_change",
         {
             "consent_id": consent_id,
-            "subject_pseudonyms": list(user_keys),
+            "subject_refs": list(refs),
             "purpose": purpose,
             "status": status,
             "source": source,

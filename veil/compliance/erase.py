@@ -1,7 +1,8 @@
 """`veil erase`: the right to be forgotten across every store, ending with a verifiable receipt.
 
-1. The subject's pseudonym goes into the erasure ledger (`compliance.erasure_ledger`, Parquet kept outside
-   the raw directory). Staging anti-joins it, so reloading old raw data cannot bring the person back.
+1. The subject's reference (veil.compliance.subjects.subject_ref: the subject key's HMAC of the user_id,
+   which survives key rotations) goes into the erasure ledger (`compliance.erasure_ledger`, Parquet kept
+   outside the raw directory). Staging anti-joins it, so reloading old raw data cannot bring the person back.
 2. Raw Parquet files holding the subject are rewritten without their rows (Parquet has no DELETE); files
    are pruned by the user_id statistics in their footers first.
 3. `dbt build` rebuilds every derived Spark table and aggregate; the append-only history log is rewritten
@@ -79,16 +80,15 @@ def _rewrite_raw(folder: Path, subject: Subject, free_text: list[str]) -> tuple[
 def _remove_from_sources(spark: Any, subject: Subject, request_id: str) -> dict[str, int]:
     """Stages 1-2: the ledger entries, the consent ledger and the raw files; returns free-text rows removed
     per raw table."""
-    keys = list(subject.user_keys)
-    if keys:
+    refs = list(subject.subject_refs)
+    if refs:
         now = dt.datetime.now(dt.UTC)
         ERASURES.append(
             spark,
-            {"user_key": keys, "request_id": [request_id] * len(keys), "requested_at": [now] * len(keys)},
+            {"subject_ref": refs, "request_id": [request_id] * len(refs), "requested_at": [now] * len(refs)},
             request_id,
         )
-    for key in keys:
-        CONSENT_CHANGES.remove_subject(spark, key)
+        CONSENT_CHANGES.remove_subject(spark, refs)
     free_text = free_text_columns()
     removed_text = {}
     for table in RAW_TABLES:
@@ -117,16 +117,17 @@ def _rebuild(spark: Any, user_keys: tuple[str, ...], request_id: str) -> None:
         spark.sql(f"drop table {HISTORY_LOG}__erasing")
 
 
-def _erase_postgres(conn: Any, ids: Identifiers, request_id: str) -> dict[str, int]:
+def _erase_postgres(conn: Any, ids: Identifiers, subject: Subject, request_id: str) -> dict[str, int]:
     """Stage 4 (after the re-export): delete the subject from every PostgreSQL table that can hold them — the
     exported marts, and where the project runs on the postgres target, its raw copies and models. Returns rows
     deleted per table."""
     if conn.execute("select to_regclass('compliance.erasure_ledger')").fetchone()[0]:
         with conn.transaction():  # the postgres target's staging anti-joins this ledger too
-            for key in ids["user_key"]:
+            for ref in subject.subject_refs:
                 conn.execute(
-                    "insert into compliance.erasure_ledger (user_key, request_id, requested_at) values (%s, %s, now())",
-                    (key, request_id),
+                    "insert into compliance.erasure_ledger (subject_ref, request_id, requested_at) "
+                    "values (%s, %s, now())",
+                    (ref, request_id),
                 )
     deleted = {}
     for relation, columns in postgres_tables(conn).items():
@@ -156,11 +157,11 @@ def erase(spark: Any, subject: str, request_id: str | None = None, record_only: 
     free_text_removed = _remove_from_sources(spark, subject_, request_id)
     _rebuild(spark, subject_.user_keys, request_id)
     export_marts(spark)
-    packages = access_packages(settings().home / "access_requests", subject_.user_keys)
+    packages = access_packages(settings().home / "access_requests", subject_.subject_refs)
     for package in packages:
         shutil.rmtree(package)
     with connect() as conn:
-        deleted_pg = _erase_postgres(conn, ids, request_id)
+        deleted_pg = _erase_postgres(conn, ids, subject_, request_id)
         stores = verify_erasure(
             spark, conn, ids, before_spark, before_pg, deleted_pg, len(packages), subject_, free_text_removed
         )
@@ -170,13 +171,13 @@ def erase(spark: Any, subject: str, request_id: str | None = None, record_only: 
         request_id,
         stores,
         round(time.perf_counter() - started, 1),
-        subject_pseudonyms=list(subject_.user_keys),
+        subject_refs=list(subject_.subject_refs),
     )
     receipt.audit_head = record_event(
         "erasure",
         {
             "request_id": request_id,
-            "subject_pseudonyms": list(subject_.user_keys),
+            "subject_refs": list(subject_.subject_refs),
             "accounts": len(subject_.user_ids),
             "rows_removed": receipt.rows_removed,
             "all_zero": receipt.all_zero,

@@ -23,8 +23,8 @@ SPARK_SCHEMAS = ("raw", *DERIVED_SCHEMAS, "compliance")
 """Every Spark schema that can hold a subject (the compliance consent ledger included)."""
 
 POSTGRES_KEEP = ("audit", "privacy_budget", "pg_catalog", "information_schema")
-"""PostgreSQL schemas erasure leaves alone: the audit trail and the DP budget ledger hold pseudonyms as
-records of what was done (never a raw value), and are append-only."""
+"""PostgreSQL schemas erasure leaves alone: the audit trail and the DP budget ledger are append-only records of
+what was done, naming subjects only by subject reference (never a raw value nor a pseudonym)."""
 
 MATCH_COLUMNS = ("user_id", "user_key", "record_id", "audience_id")
 

@@ -45,10 +45,11 @@ class Ledger:
         pq.write_table(pa.table(rows, schema=self.schema), self.folder / f"{self.name}-{file_id}.parquet")
         spark.sql(f"refresh table {self.table}")
 
-    def remove_subject(self, spark, user_key: str) -> int:
+    def remove_subject(self, spark, subject_refs: list[str]) -> int:
         """Rewrite the ledger without the subject's rows (erasure); returns rows removed."""
+        refs = pa.array(subject_refs, pa.string())
         removed = sum(
-            rewrite_without(path, lambda table: pc.equal(table.column("user_key"), user_key))
+            rewrite_without(path, lambda table: pc.fill_null(pc.is_in(table.column("subject_ref"), refs), False))
             for path in sorted(self.folder.glob("*.parquet"))
         )
         if removed:
@@ -57,9 +58,10 @@ class Ledger:
 
 
 ERASURES = Ledger(
-    "erasure_ledger", pa.schema([("user_key", pa.string()), ("request_id", pa.string()), ("requested_at", UTC_US)])
+    "erasure_ledger", pa.schema([("subject_ref", pa.string()), ("request_id", pa.string()), ("requested_at", UTC_US)])
 )
-"""One row per erasure request. Staging drops every row of these pseudonyms, so a reload cannot revive them."""
+"""One row per account of an erasure request, by subject reference (the subject key's HMAC of the user_id,
+which never rotates). Staging drops every row of these accounts, so a reload cannot revive them."""
 
 CONSENT_CHANGES = Ledger(
     "consent_changes",
@@ -67,6 +69,7 @@ CONSENT_CHANGES = Ledger(
         [
             ("consent_id", pa.int64()),
             ("user_key", pa.string()),
+            ("subject_ref", pa.string()),
             ("purpose", pa.string()),
             ("status", pa.string()),
             ("source", pa.string()),
@@ -74,7 +77,8 @@ CONSENT_CHANGES = Ledger(
         ]
     ),
 )
-"""Consent decisions made through `veil consent` (preference centre, support desk, CCPA opt-out requests)."""
+"""Consent decisions made through `veil consent` (preference centre, support desk, CCPA opt-out requests), by
+pseudonym (re-keyed by `veil keys rotate`) and subject reference (for the erasure ledger)."""
 
 
 LEDGERS = (ERASURES, CONSENT_CHANGES)

@@ -35,7 +35,7 @@ class Receipt:
     stores: list[StoreCheck]
     seconds: float
     completed_at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
-    subject_pseudonyms: list[str] = field(default_factory=list)
+    subject_refs: list[str] = field(default_factory=list)  # veil.compliance.subjects.subject_ref, per account
     as_of: dt.date | None = None
     cutoffs: dict[str, dt.date] = field(default_factory=dict)
     audit_head: str | None = None
@@ -60,8 +60,13 @@ class Receipt:
 
 def write_receipt(receipt: Receipt, folder: Path) -> Path:
     """receipts/<kind>-<request_id>.json, in an owner-only folder; returns its path."""
+    return write_document(folder, f"{receipt.kind.replace('_', '-')}-{receipt.request_id}.json", receipt.to_dict())
+
+
+def write_document(folder: Path, name: str, document: dict) -> Path:
+    """A JSON document in an owner-only folder; returns its path."""
     folder.mkdir(parents=True, exist_ok=True)
     os.chmod(folder, 0o700)
-    path = folder / f"{receipt.kind.replace('_', '-')}-{receipt.request_id}.json"
-    path.write_text(json.dumps(receipt.to_dict(), indent=2, default=str))
+    path = folder / name
+    path.write_text(json.dumps(document, indent=2, default=str))
     return path

@@ -32,6 +32,13 @@ def pseudonym(user_id: int) -> str:
     return hmac.new(settings().key().encode(), str(user_id).encode(), hashlib.sha256).hexdigest()
 
 
+def subject_ref(user_id: int) -> str:
+    """The subject's reference in compliance records (erasure ledger, receipts, audit trail): hex HMAC-SHA256 of
+    the user_id under the subject key, as veil.subject_ref computes it. It does not change when the
+    pseudonymization key rotates, and appears in no analytics table."""
+    return hmac.new(settings().subject_ref_key().encode(), str(user_id).encode(), hashlib.sha256).hexdigest()
+
+
 def partner_pseudonym(user_key: str) -> str:
     """The subject's audience_id in rpt_partner_audience: hex HMAC-SHA256 of the user_key under the partner's
     own key, as veil.recipient_pseudonym computes it on every engine."""
@@ -52,6 +59,10 @@ class Subject:
     @property
     def user_keys(self) -> tuple[str, ...]:
         return tuple(pseudonym(u) for u in self.user_ids)
+
+    @property
+    def subject_refs(self) -> tuple[str, ...]:
+        return tuple(subject_ref(u) for u in self.user_ids)
 
 
 def _accounts(predicate: Callable[[pa.Table], Any]) -> tuple[list[int], list[str]]:

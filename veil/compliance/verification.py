@@ -20,12 +20,12 @@ from veil.compliance.subjects import Subject
 from veil.settings import settings
 
 
-def access_packages(folder: Path, user_keys: tuple[str, ...]) -> list[Path]:
+def access_packages(folder: Path, subject_refs: tuple[str, ...]) -> list[Path]:
     """Earlier access packages about the subject's accounts (they hold a copy of their data)."""
     out = []
     for p in sorted(folder.glob("*/package.json")):
         held = json.loads(p.read_text()).get("subject", {})
-        if set(held.get("pseudonyms") or [held.get("pseudonym")]) & set(user_keys):
+        if set(held.get("subject_refs") or []) & set(subject_refs):
             out.append(p.parent)
     return out
 
@@ -46,10 +46,7 @@ def verify_erasure(
     checks = []
     for relation, columns in postgres_tables(conn).items():
         where, params = postgres_match(columns, ids)
-        shown = " or ".join(
-            f"{c} = any(" + ("<subject user_ids>" if c == "user_id" else str(v)) + ")"
-            for c, v in zip(columns, params, strict=True)
-        )
+        shown = " or ".join(f"{c} = any(<subject {c}s>)" for c in columns)
         remaining = conn.execute(f"select count(*) from {relation} where {where}", params).fetchone()[0]
         checks.append(
             StoreCheck(
@@ -63,7 +60,7 @@ def verify_erasure(
     for relation, columns in spark_tables(spark):
         if not (cond := spark_condition(columns, ids)):
             continue
-        shown = spark_condition(columns, {**ids, "user_id": ["<subject user_id>"] * len(ids["user_id"])}) or cond
+        shown = spark_condition(columns, {c: [f"<subject {c}>"] * len(v) for c, v in ids.items()}) or cond
         remaining = spark.sql(f"select count(*) from {relation} where {cond}").collect()[0][0]
         checks.append(
             StoreCheck(
@@ -78,8 +75,8 @@ def verify_erasure(
         StoreCheck(
             "files:access_requests/",
             packages_removed,
-            "access packages whose subject pseudonym is the subject's",
-            len(access_packages(folder, subject.user_keys)),
+            "access packages whose subject reference is the subject's",
+            len(access_packages(folder, subject.subject_refs)),
         )
     )
     still = free_text_rows(subject)

@@ -23,7 +23,11 @@ def dbt_environment() -> None:
     cfg = settings()
     os.environ.setdefault("VEIL_HOME", str(cfg.home))
     os.environ.setdefault("DBT_PROFILES_DIR", str(PROJECT_ROOT / "profiles"))
-    secrets = {"veil.pseudonym_key": cfg.key(), "veil.recipient_key_partner": cfg.recipient_key()}
+    secrets = {
+        "veil.pseudonym_key": cfg.key(),
+        "veil.recipient_key_partner": cfg.recipient_key(),
+        "veil.subject_key": cfg.subject_ref_key(),
+    }
     for name, value in secrets.items():
         if not re.fullmatch(r"[A-Za-z0-9_.:+/=-]+", value):
             raise ConfigError(

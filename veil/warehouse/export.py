@@ -17,6 +17,7 @@ from typing import Any
 
 from veil.audit import record
 from veil.errors import ExportError
+from veil.settings import settings
 from veil.warehouse.postgres import connect, create_and_copy, postgres_type, sql_literal
 from veil.warehouse.project import exported_models, node_meta, relation_name
 from veil.warehouse.roles import grant_api_input, grant_table
@@ -100,7 +101,14 @@ def export_table(spark: Any, conn: Any, node: dict) -> int:
 
 
 def _run() -> dict:
-    return {"run_id": uuid.uuid4().hex[:12], "exported_at": dt.datetime.now(dt.UTC).isoformat()}
+    """What an export records on its tables: the run, when, and the id of the key its pseudonyms were made with."""
+    from veil.warehouse.keys import key_id
+
+    return {
+        "run_id": uuid.uuid4().hex[:12],
+        "exported_at": dt.datetime.now(dt.UTC).isoformat(),
+        "key_id": key_id(settings().key()),
+    }
 
 
 def export_marts(spark: Any, url: str | None = None) -> dict[str, int]:

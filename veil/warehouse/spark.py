@@ -22,6 +22,7 @@ from veil.settings import PROJECT_ROOT, Settings, settings
 
 KEY_CONF = "spark.veil.pseudonym_key"
 RECIPIENT_KEY_CONF = "spark.veil.recipient_key.partner"
+SUBJECT_KEY_CONF = "spark.veil.subject_key"
 SECRETS_VIEW = "veil_secrets"
 """The one-row temporary view holding the keys on a running session (macros/privacy/_spark_secret.sql)."""
 PROFILES = PROJECT_ROOT / "profiles" / "profiles.yml"
@@ -50,7 +51,7 @@ def spark_conf(cfg: Settings | None = None) -> dict[str, str]:
     them: it is set on the running session (see `get_spark`)."""
     prepare_environment(cfg)
     conf = {k: render_profile_value(v) for k, v in profile_output("spark")["server_side_parameters"].items()}
-    if KEY_CONF in conf or RECIPIENT_KEY_CONF in conf:
+    if {KEY_CONF, RECIPIENT_KEY_CONF, SUBJECT_KEY_CONF} & set(conf):
         raise VeilError(
             f"profiles.yml must not set {KEY_CONF} as a launch setting: it would be on the JVM's "
             "command line; veil sets it on the running session"
@@ -70,6 +71,10 @@ def prepare_environment(cfg: Settings | None = None) -> None:
     os.environ.setdefault("VEIL_SHUFFLE_PARTITIONS", str(cfg.shuffle_partitions))
     os.environ.setdefault("VEIL_SPARK_DRIVER_MEMORY", cfg.spark_driver_memory)
     os.environ.setdefault("VEIL_SPARK_JAVA_OPTIONS", cfg.spark_java_options)
+    if cfg.pseudonym_key is not None:  # the id (never the key) of the key a build uses, for tables' properties
+        from veil.warehouse.keys import key_id
+
+        os.environ["VEIL_KEY_ID"] = key_id(cfg.key())
     os.umask(0o077)  # raw Parquet, tables, metastore and logs hold personal data: owner-only (the JVM inherits it)
     (cfg.home / "warehouse").mkdir(mode=0o700, parents=True, exist_ok=True)
 
@@ -80,23 +85,31 @@ def get_spark(cfg: Settings | None = None) -> Any:
     cfg = cfg or settings()
     from pyspark.sql import SparkSession
 
-    from veil.warehouse.fingerprint import check_key
+    from veil.warehouse.keys import check_key
     from veil.warehouse.lock import hold_warehouse
 
     prepare_environment(cfg)
     hold_warehouse()  # before the JVM: a second writer fails here, with nothing started or written
-    check_key(cfg)  # a warehouse built under another key would bring erased people back
+    check_key(cfg)  # a warehouse built under other keys would bring erased people back
     builder = SparkSession.builder.enableHiveSupport()
     for key, value in spark_conf(cfg).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
-    if cfg.pseudonym_key is not None:
-        partner = cfg.recipient_key() if cfg.partner_key is not None else None
-        spark.createDataFrame(
-            [(cfg.key(), partner)], "pseudonym_key string, partner_key string"
-        ).createOrReplaceTempView(SECRETS_VIEW)
+    register_secrets(spark, cfg)
     return spark
+
+
+def register_secrets(spark: Any, cfg: Settings | None = None) -> None:
+    """(Re)place the one-row view of the configured keys on the running session."""
+    cfg = cfg or settings()
+    if cfg.pseudonym_key is None:
+        return
+    partner = cfg.recipient_key() if cfg.partner_key is not None else None
+    subject = cfg.subject_ref_key() if cfg.subject_key is not None else None
+    spark.createDataFrame(
+        [(cfg.key(), partner, subject)], "pseudonym_key string, partner_key string, subject_key string"
+    ).createOrReplaceTempView(SECRETS_VIEW)
 
 
 def table_location(spark: Any, relation: str) -> str:

@@ -1,10 +1,15 @@
 -- Consent decisions with the user pseudonymized; invalid rows carry a quarantine_reason.
--- Subjects in the erasure ledger are removed here, so a reload of old raw data cannot bring them back.
+-- Subjects in the erasure ledger (by subject reference, stable across key rotations) are removed here, so a
+-- reload of old raw data cannot bring them back.
 with
 
 source as (
 
-    select * from {{ source('app', 'consents') }}
+    select * from {{ source('app', 'consents') }} as raw_consents
+    where not exists (
+        select 1 from {{ source('compliance', 'erasure_ledger') }} as erased
+        where erased.subject_ref = {{ veil.subject_ref('raw_consents.user_id') }}
+    )
 
 ),
 
@@ -19,7 +24,3 @@ final as (
 )
 
 select * from final
-where not exists (
-    select 1 from {{ source('compliance', 'erasure_ledger') }} as erased
-    where erased.user_key = final.user_key
-)

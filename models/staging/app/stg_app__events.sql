@@ -2,12 +2,17 @@
 -- query strings, as the sources YAML declares. Row-level validation here; cross-row checks (unknown user,
 -- duplicate event_id) happen in int_events_validated.
 
--- Subjects in the erasure ledger are removed here, so a reload of old raw data cannot bring them back.
+-- Subjects in the erasure ledger (by subject reference, stable across key rotations) are removed here, so a
+-- reload of old raw data cannot bring them back.
 with
 
 source as (
 
-    select * from {{ source('app', 'events') }}
+    select * from {{ source('app', 'events') }} as raw_events
+    where not exists (
+        select 1 from {{ source('compliance', 'erasure_ledger') }} as erased
+        where erased.subject_ref = {{ veil.subject_ref('raw_events.user_id') }}
+    )
 
 ),
 
@@ -22,7 +27,3 @@ final as (
 )
 
 select * from final
-where not exists (
-    select 1 from {{ source('compliance', 'erasure_ledger') }} as erased
-    where erased.user_key = final.user_key
-)

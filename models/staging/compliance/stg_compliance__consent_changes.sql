@@ -4,7 +4,11 @@ with
 
 source as (
 
-    select * from {{ source('compliance', 'consent_changes') }}
+    select * from {{ source('compliance', 'consent_changes') }} as recorded
+    where not exists (
+        select 1 from {{ source('compliance', 'erasure_ledger') }} as erased
+        where erased.subject_ref = recorded.subject_ref
+    )
 
 ),
 
@@ -23,7 +27,3 @@ final as (
 )
 
 select * from final
-where not exists (
-    select 1 from {{ source('compliance', 'erasure_ledger') }} as erased
-    where erased.user_key = final.user_key
-)
