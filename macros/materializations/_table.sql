@@ -22,13 +22,10 @@
     {{ adapter.drop_relation(old_relation) }}
   {% endif %}
   {{ adapter.rename_relation(building, target_relation) }}
-  {#- the id (never the value) of the key the pseudonyms were made with; `veil` sets VEIL_KEY_ID -#}
-  {%- set key_id = env_var('VEIL_KEY_ID', '') -%}
-  {% if key_id %}
-    {%- call statement('key_id') -%}
-      alter table {{ target_relation }} set tblproperties ('veil.key_id' = '{{ key_id }}')
-    {%- endcall -%}
-  {% endif %}
+  {%- set key_id = veil.key_id() -%}
+  {%- call statement('key_id') -%}
+    alter table {{ target_relation }} set tblproperties ('veil.key_id' = '{{ key_id }}')
+  {%- endcall -%}
 
   {% set should_revoke = should_revoke(old_relation, full_refresh_mode=True) %}
   {% do apply_grants(target_relation, grant_config, should_revoke) %}

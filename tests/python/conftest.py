@@ -9,10 +9,15 @@ order below (changing modules last) only saves those rebuilds.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
+import socket
+import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +28,7 @@ TEST_POSTGRES_URL = os.environ.get("VEIL_TEST_POSTGRES_URL", "postgresql://postg
 E2E_USERS, E2E_EVENTS, E2E_SEED = 3_000, 150_000, 7
 E2E_DIRTY_RATE = 0.01
 TODAY = "2026-12-01"
-CHANGING_MODULES = ("test_warehouse_compliance.py", "test_warehouse_erasure.py")
+CHANGING_MODULES = ("test_warehouse_compliance.py", "test_privacy_api.py", "test_warehouse_erasure.py")
 
 
 def pytest_configure(config: Any) -> None:
@@ -45,6 +50,39 @@ def pytest_configure(config: Any) -> None:
 def pytest_collection_modifyitems(items: list[Any]) -> None:
     """Modules that change the shared warehouse run last (a speed-up only: see the module docstring)."""
     items.sort(key=lambda item: item.path.name in CHANGING_MODULES)
+
+
+@contextlib.contextmanager
+def veil_server(pg_url: str) -> Iterator[str]:
+    """`veil serve` in a subprocess on a free loopback port; yields its base URL. Its output (which must
+    never hold personal data) is kept in .pytest-warehouse/artifacts/serve-<port>.log."""
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log_path = ROOT / ".pytest-warehouse" / "artifacts" / f"serve-{port}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "veil.cli", "serve", "--port", str(port)],
+            env={**os.environ, "VEIL_POSTGRES_URL": pg_url}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(120):
+                try:
+                    if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if proc.poll() is not None:
+                    pytest.fail(f"veil serve exited: {log_path.read_text()}")
+                time.sleep(0.5)
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

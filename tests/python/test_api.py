@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,15 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, veil_server
 
 ARTIFACTS = ROOT / ".pytest-warehouse" / "artifacts"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -39,31 +31,8 @@ def published(spark, warehouse, pg_url):
 
 @pytest.fixture(scope="module")
 def server(published, pg_url):
-    import httpx
-
-    port = _free_port()
-    env = {**os.environ, "VEIL_POSTGRES_URL": pg_url}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "veil.cli", "serve", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None:
-            pytest.fail(f"veil serve exited: {proc.stdout.read() if proc.stdout else ''}")
-        time.sleep(0.5)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
+    with veil_server(pg_url) as base:
+        yield base
 
 
 def _key(analyst: str, budget: float, rate: int = 600) -> str:

@@ -74,7 +74,20 @@ def caller(request: Request, authorization: Annotated[str | None, Header()] = No
     return key
 
 
-Caller = Annotated[ApiKey, Depends(caller)]
+def analytics_caller(key: Annotated[ApiKey, Depends(caller)]) -> ApiKey:
+    if key.scope != "analytics":
+        raise ApiError(403, "forbidden", "a privacy-operations key cannot query analytics")
+    return key
+
+
+def privacy_caller(key: Annotated[ApiKey, Depends(caller)]) -> ApiKey:
+    if key.scope != "privacy":
+        raise ApiError(403, "forbidden", "this route needs a privacy-operations key (veil api-key create --privacy)")
+    return key
+
+
+Caller = Annotated[ApiKey, Depends(analytics_caller)]
+PrivacyCaller = Annotated[ApiKey, Depends(privacy_caller)]
 
 
 def create_app(url: str) -> FastAPI:
@@ -158,7 +171,9 @@ def create_app(url: str) -> FastAPI:
 
     from veil.api.dashboard import register as register_dashboard
     from veil.api.docs import register as register_docs
+    from veil.api.privacy import register as register_privacy
 
+    register_privacy(app, state)
     register_docs(app)
     register_dashboard(app, state)
     return app

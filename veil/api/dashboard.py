@@ -19,6 +19,8 @@ from veil.api.answer import remaining
 from veil.api.keys import ApiKey, authenticate
 from veil.api.published import Published, UnknownRelease
 from veil.api.query import QueryRequest
+from veil.compliance.requests import OPEN, list_requests
+from veil.settings import settings
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -72,7 +74,8 @@ def register(app: FastAPI, state: Any) -> None:
 
     def signed_in(request: Request, conn: Any) -> ApiKey | None:
         token = request.cookies.get("veil_key")
-        return authenticate(conn, token) if token else None
+        key = authenticate(conn, token) if token else None
+        return key if key is not None and key.scope == "analytics" else None
 
     def page(request: Request, name: str, conn: Any, **context: Any) -> HTMLResponse:
         key = signed_in(request, conn)
@@ -134,8 +137,10 @@ def register(app: FastAPI, state: Any) -> None:
     @app.post("/signin", include_in_schema=False, response_model=None)
     def signin(request: Request, api_key: str = Form(...)) -> HTMLResponse | RedirectResponse:
         with state.connection() as conn:
-            if authenticate(conn, api_key.strip()) is None:
-                return page(request, "signin.html", conn, error="unknown or revoked API key")
+            key = authenticate(conn, api_key.strip())
+            if key is None or key.scope != "analytics":
+                error = "unknown or revoked API key" if key is None else "a privacy-operations key cannot sign in here"
+                return page(request, "signin.html", conn, error=error)
         response = RedirectResponse("/query", status_code=303)
         response.set_cookie("veil_key", api_key.strip(), httponly=True, samesite="strict")
         return response
@@ -217,6 +222,8 @@ def register(app: FastAPI, state: Any) -> None:
                 "from analytics.records_of_processing group by 1, 2 order by 1"
             ).fetchall()
             erasures = audit.recent(conn, 10, action="erasure", ensure=False)
+            today = settings().current_date()
+            open_requests = [r.to_dict(today) for s in OPEN for r in list_requests(conn, s, today=today)]
             checked, breaks = audit.verify(conn, ensure=False)
             head = audit.recent(conn, 1, ensure=False)
             return page(
@@ -227,6 +234,7 @@ def register(app: FastAPI, state: Any) -> None:
                 direct=direct,
                 processing=processing,
                 erasures=erasures,
+                open_requests=sorted(open_requests, key=lambda r: r["days_left"]),
                 checked=checked,
                 breaks=breaks,
                 head=head[-1] if head else None,

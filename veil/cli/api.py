@@ -26,12 +26,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_key_create(args: argparse.Namespace) -> int:
     from veil.api.keys import create_key
     from veil.audit import record
+    from veil.errors import VeilError
     from veil.warehouse.postgres import connect
 
     with connect() as conn:
-        key, token = create_key(conn, args.analyst, args.budget, args.rate)
-        record(conn, "api_key_created", {"key_id": key.key_id, "epsilon_limit": key.epsilon_limit})
-    print(f"key {key.key_id} for {key.analyst}: epsilon budget {key.epsilon_limit:g}, {key.rate_per_minute}/min")
+        if not args.privacy and args.budget is None:
+            raise VeilError("an analytics key needs --budget EPSILON (or pass --privacy for a privacy-operations key)")
+        scope = "privacy" if args.privacy else "analytics"
+        key, token = create_key(conn, args.analyst, args.budget or 0.0, args.rate, scope)
+        record(conn, "api_key_created", {"key_id": key.key_id, "scope": scope, "epsilon_limit": key.epsilon_limit})
+    if args.privacy:
+        print(
+            f"privacy-operations key {key.key_id} for {key.analyst}: /api/v1/privacy/ only, {key.rate_per_minute}/min"
+        )
+    else:
+        print(f"key {key.key_id} for {key.analyst}: epsilon budget {key.epsilon_limit:g}, {key.rate_per_minute}/min")
     print("the key (shown once; only its hash is stored):")
     print(token)
     return 0
@@ -61,7 +70,10 @@ def register(sub: Any) -> None:
     keys = sub.add_parser("api-key", help="create or revoke API keys").add_subparsers(dest="action", required=True)
     create = keys.add_parser("create", help="a new key with an epsilon budget (printed once)")
     create.add_argument("--analyst", required=True)
-    create.add_argument("--budget", type=float, required=True, help="epsilon limit of the key")
+    create.add_argument("--budget", type=float, help="epsilon limit of an analytics key")
+    create.add_argument(
+        "--privacy", action="store_true", help="a privacy-operations key: /api/v1/privacy/ only, no analytics"
+    )
     create.add_argument("--rate", type=int, default=600, help="requests per minute (default 600)")
     create.set_defaults(func=cmd_key_create)
     revoke = keys.add_parser("revoke", help="revoke a key by its id")

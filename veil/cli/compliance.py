@@ -145,6 +145,19 @@ def cmd_keys(args: argparse.Namespace) -> int:
     return 0 if receipt.all_clean else 1
 
 
+def cmd_privacy_worker(args: argparse.Namespace) -> int:
+    from veil.compliance.worker import work
+    from veil.warehouse.spark import get_spark
+
+    def show(request: Any) -> None:
+        print(f"request {request.request_id} ({request.kind}): {request.status}"
+              + (f" — {request.error}" if request.error else ""), flush=True)  # fmt: skip
+
+    ended = work(get_spark(), once=args.once, poll_seconds=args.poll, on_request=show)
+    print(f"privacy worker: {ended} request(s) ended")
+    return 0
+
+
 def register(sub: Any) -> None:
     con = sub.add_parser("consent", help="record a consent decision for a subject (grant, withdraw, CCPA opt-out)")
     con.add_argument("--subject", required=True, help="user_id or e-mail address")
@@ -183,6 +196,13 @@ def register(sub: Any) -> None:
     )
     aud.add_argument("--limit", type=int, default=20)
     aud.set_defaults(func=cmd_audit)
+
+    worker = sub.add_parser(
+        "privacy-worker", help="run the privacy requests filed over HTTP, one at a time (resumes interrupted ones)"
+    )
+    worker.add_argument("--once", action="store_true", help="stop when the queue is empty")
+    worker.add_argument("--poll", type=float, default=2.0, help="seconds between looks at an empty queue")
+    worker.set_defaults(func=cmd_privacy_worker, timed=False)
 
     keys = sub.add_parser("keys", help="the pseudonymization key: show its id, or rotate it across every store")
     keys.add_argument("action", choices=["show", "rotate"])

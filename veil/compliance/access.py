@@ -34,7 +34,7 @@ from veil.compliance.holdings import (
     spark_condition,
     spark_tables,
 )
-from veil.compliance.subjects import resolve_subject
+from veil.compliance.subjects import Subject, resolve_subject
 from veil.settings import settings
 from veil.warehouse.postgres import connect
 from veil.warehouse.project import column_meta, load_manifest, node_meta, project_models, project_sources, purposes
@@ -83,11 +83,11 @@ def _postgres_rows(ids: Identifiers) -> dict[str, list[dict]]:
             rows = [dict(zip(names, map(_json_value, r), strict=True)) for r in cur.fetchall()]
             if rows:
                 found[f"postgresql:{relation}"] = rows
-        if conn.execute("select to_regclass('audit.trail')").fetchone()[0] and ids["user_key"]:
-            cur = conn.execute(
+        if conn.execute("select to_regclass('audit.trail')").fetchone()[0] and ids["subject_ref"]:
+            cur = conn.execute(  # the trail names subjects by subject reference
                 "select seq, recorded_at, action, details from audit.trail where details::text like any(%s) "
                 "order by seq",
-                ([f"%{k}%" for k in ids["user_key"]],),
+                ([f"%{k}%" for k in ids["subject_ref"]],),
             )
             rows = [{"seq": s, "recorded_at": r, "action": a, "details": d} for s, r, a, d in cur.fetchall()]
             if rows:
@@ -149,7 +149,9 @@ def article15_context(manifest: dict | None = None) -> dict:
     }
 
 
-def access(spark: Any, subject: str, request_id: str | None = None, out_dir: Path | None = None) -> AccessSummary:
+def access(
+    spark: Any, subject: str | Subject, request_id: str | None = None, out_dir: Path | None = None
+) -> AccessSummary:
     """Write the access package; returns a summary (folder, rows per store, seconds) without personal data."""
     started = time.perf_counter()
     request_id = request_id or uuid.uuid4().hex[:12]

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from veil.audit import record_event
 from veil.compliance.ledgers import CONSENT_CHANGES
-from veil.compliance.subjects import resolve_subject
+from veil.compliance.subjects import Subject, resolve_subject
 from veil.errors import VeilError
 from veil.warehouse.project import consent_purposes
 
@@ -35,13 +35,15 @@ class ConsentDecision:
 
 def record_consent(
     spark: Any,
-    subject: str,
+    subject: str | Subject,
     purpose: str,
     status: Status,
     source: str = "preference_center",
     recorded_at: dt.datetime | None = None,
+    consent_id: int | None = None,
 ) -> ConsentDecision:
-    """Append one decision to the consent ledger and the audit trail; returns what was recorded."""
+    """Append one decision to the consent ledger and the audit trail; returns what was recorded. A given
+    `consent_id` makes it idempotent (the ledger file is named by it: recording it again replaces it)."""
     allowed = consent_purposes()
     if purpose not in allowed:
         raise VeilError(f"unknown purpose {purpose!r}: one of {', '.join(allowed)} (vars.purposes in dbt_project.yml)")
@@ -54,7 +56,7 @@ def record_consent(
     subject_ = resolve_subject(subject)
     user_keys, refs = subject_.user_keys, subject_.subject_refs
     recorded_at = recorded_at or dt.datetime.now(dt.UTC)
-    consent_id = time.time_ns() // 1000
+    consent_id = consent_id or time.time_ns() // 1000
     n = len(user_keys)
     CONSENT_CHANGES.append(
         spark,

@@ -140,7 +140,7 @@ def _erase_postgres(conn: Any, ids: Identifiers, subject: Subject, request_id: s
     return deleted
 
 
-def erase(spark: Any, subject: str, request_id: str | None = None, record_only: bool = False) -> Receipt:
+def erase(spark: Any, subject: str | Subject, request_id: str | None = None, record_only: bool = False) -> Receipt:
     """Erase every account a subject names from every store, and their e-mail or phone from free text filed
     under other ids; returns the written receipt. An unknown subject is refused with nothing written, unless
     `record_only` keeps the request on file (a user_id's pseudonym still enters the ledger, so the account

@@ -2,7 +2,8 @@
 matching a subject that access requests, erasure and retention share.
 
 A subject is matched by `user_id` (raw tables), their pseudonym in `user_key` (every derived table) or in
-`record_id` (quarantined user rows), and their partner pseudonym in `audience_id` (the partner audience).
+`record_id` (quarantined user rows), their partner pseudonym in `audience_id` (the partner audience), and
+their subject reference in `subject_ref` (the consent ledger).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ POSTGRES_KEEP = ("audit", "privacy_budget", "pg_catalog", "information_schema")
 """PostgreSQL schemas erasure leaves alone: the audit trail and the DP budget ledger are append-only records of
 what was done, naming subjects only by subject reference (never a raw value nor a pseudonym)."""
 
-MATCH_COLUMNS = ("user_id", "user_key", "record_id", "audience_id")
+MATCH_COLUMNS = ("user_id", "user_key", "record_id", "audience_id", "subject_ref")
 
 Identifiers = dict[str, list]
 
@@ -39,6 +40,7 @@ def identifiers(subject: Subject) -> Identifiers:
         "user_key": keys,
         "record_id": keys,
         "audience_id": [partner_pseudonym(k) for k in keys],
+        "subject_ref": list(subject.subject_refs),
     }
 
 

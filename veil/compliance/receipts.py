@@ -55,6 +55,7 @@ class Receipt:
         out = asdict(self)
         out["as_of"] = self.as_of.isoformat() if self.as_of else None
         out["all_zero"] = self.all_zero
+        out["rows_removed"] = self.rows_removed
         return out
 
 

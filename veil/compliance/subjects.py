@@ -72,9 +72,12 @@ def _accounts(predicate: Callable[[pa.Table], Any]) -> tuple[list[int], list[str
     return [int(u) for u in found.column("user_id").to_pylist()], contacts
 
 
-def resolve_subject(subject: str, must_exist: bool = True) -> Subject:
+def resolve_subject(subject: str | Subject, must_exist: bool = True) -> Subject:
     """The accounts a user_id or e-mail address names; raises UnknownSubject when none does (unless
-    `must_exist` is false: a request kept on file)."""
+    `must_exist` is false: a request kept on file). A Subject already resolved (a resumed request's) is
+    returned as it is."""
+    if isinstance(subject, Subject):
+        return subject
     text = subject.strip()
     if text.isascii() and text.isdigit():
         ids, contacts = _accounts(lambda t: pc.equal(t.column("user_id"), int(text)))

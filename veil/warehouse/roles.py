@@ -7,7 +7,10 @@ survive the export's table swap (each new table is granted inside the swap's tra
 | `veil_analyst` | schema `analytics`: the pseudonymous marts and the released DP tables | nothing |
 | `veil_reader` | only the anonymous releases: `analytics.dp_*` and marts declared `meta.anonymous` | nothing |
 | `veil_auditor` | `audit.trail` | nothing |
-| `veil_api` (`veil serve`) | anonymous releases, `dp_query` (inputs it noises), `api.*` | answers, ledger, audit |
+| `veil_api` (`veil serve`) | anonymous releases, `dp_query`, `api.*`, `privacy_ops` (1) | answers, audit, requests |
+
+(1) every column of `privacy_ops.requests` but the subject's: the API files requests it cannot read back.
+It also writes its keys' rows of the budget ledger.
 
 None of them can read `raw`, `compliance` or the postgres target's models; only `veil_api` touches
 `privacy_budget` (to charge a key before it answers). They are group roles (NOLOGIN): give a login (an analyst,

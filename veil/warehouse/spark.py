@@ -71,10 +71,6 @@ def prepare_environment(cfg: Settings | None = None) -> None:
     os.environ.setdefault("VEIL_SHUFFLE_PARTITIONS", str(cfg.shuffle_partitions))
     os.environ.setdefault("VEIL_SPARK_DRIVER_MEMORY", cfg.spark_driver_memory)
     os.environ.setdefault("VEIL_SPARK_JAVA_OPTIONS", cfg.spark_java_options)
-    if cfg.pseudonym_key is not None:  # the id (never the key) of the key a build uses, for tables' properties
-        from veil.warehouse.keys import key_id
-
-        os.environ["VEIL_KEY_ID"] = key_id(cfg.key())
     os.umask(0o077)  # raw Parquet, tables, metastore and logs hold personal data: owner-only (the JVM inherits it)
     (cfg.home / "warehouse").mkdir(mode=0o700, parents=True, exist_ok=True)
 

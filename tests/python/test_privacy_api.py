@@ -1,0 +1,210 @@
+"""Privacy operations over HTTP: a real `veil serve` files consent decisions and access / erasure / opt-out
+requests; the worker (veil.compliance.worker, in this process: it needs the session's warehouse) runs them
+against the real Spark warehouse and PostgreSQL. It changes the warehouse (`mutable_warehouse`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from conftest import ROOT, veil_server
+
+pytestmark = pytest.mark.e2e
+
+
+def _key(analyst: str, privacy: bool) -> str:
+    args = ["--privacy"] if privacy else ["--budget", "5"]
+    out = subprocess.run(
+        [sys.executable, "-m", "veil.cli", "api-key", "create", "--analyst", analyst, *args],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return out.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="module")
+def api(mutable_warehouse, pg_url):
+    import httpx
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # a queue of this test session only
+        conn.execute("drop schema if exists privacy_ops cascade")
+    with veil_server(pg_url) as base:
+        ops = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {_key('privacy-team', True)}"})
+        analytics = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {_key('ana', False)}"})
+        yield {"base": base, "ops": ops, "analytics": analytics, "responses": []}
+
+
+@pytest.fixture(scope="module")
+def subjects(spark, mutable_warehouse):
+    """Three clean users with events, by e-mail: one for consent, one for access, one for erasure."""
+    rows = spark.sql("""select u.user_id, u.email from raw.users as u
+        where u.email rlike '^[a-z0-9._-]+@[a-z0-9.-]+$'
+          and (select count(*) from raw.users as o where lower(o.email) = lower(u.email)) = 1
+          and (select count(*) from raw.events as e where e.user_id = u.user_id) >= 20
+        order by u.user_id limit 3""").collect()
+    assert len(rows) == 3
+    return [(r.user_id, r.email) for r in rows]
+
+
+def _run_queue(spark, pg_url) -> list:
+    import psycopg
+
+    from veil.compliance.worker import run_next
+
+    ended = []
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        while (request := run_next(spark, conn)) is not None:
+            ended.append(request)
+    return ended
+
+
+def _keep(api, response):
+    api["responses"].append(response.text)
+    return response
+
+
+def test_privacy_routes_take_privacy_keys_only_and_analytics_routes_refuse_them(api):
+    import httpx
+
+    assert httpx.get(f"{api['base']}/api/v1/privacy/requests").status_code == 401
+    refused = api["analytics"].get("/api/v1/privacy/requests")
+    assert refused.status_code == 403 and "privacy-operations key" in refused.json()["message"]
+    assert api["ops"].post("/api/v1/query", json={"metrics": ["active_users"]}).status_code == 403
+    assert api["ops"].get("/api/v1/privacy/requests").status_code == 200
+    paths = httpx.get(f"{api['base']}/openapi.json").json()["paths"]
+    assert {"/api/v1/privacy/consent", "/api/v1/privacy/requests", "/api/v1/privacy/requests/{request_id}"} <= set(
+        paths
+    )
+
+
+def test_a_consent_withdrawal_over_http_stops_the_use_of_later_events(spark, api, subjects, pg_url):
+    from veil.compliance.subjects import pseudonym, subject_ref
+
+    user_id, email = subjects[0]
+    key = pseudonym(user_id)
+    times = sorted(r[0] for r in spark.sql(f"select event_ts from marts.fct_events where user_key = '{key}'").collect())
+    assert len(times) >= 4
+    cut = times[len(times) // 2] - dt.timedelta(microseconds=1)  # withdrawn just before the middle event
+    decision = {"id": "banner-1", "subject": {"email": email.upper()}, "purpose": "analytics",
+                "status": "withdrawn", "recorded_at": cut.isoformat() + "+00:00", "apply": True}  # fmt: skip
+    first = _keep(api, api["ops"].post("/api/v1/privacy/consent", json=decision, headers={"Sec-GPC": "1"}))
+    assert first.status_code == 202, first.text
+    filed = first.json()["results"]
+    assert [r["type"] for r in filed] == ["consent", "opt_out"]  # the GPC header counts as an opt-out
+    again = _keep(api, api["ops"].post("/api/v1/privacy/consent", json=decision))
+    assert again.json()["duplicate"] and again.json()["request_id"] == filed[0]["request_id"]  # idempotent by id
+    # bulk: NDJSON, a bad line rejected with its reason while the good ones are filed
+    lines = [json.dumps({"subject": {"user_id": str(subjects[1][0])}, "purpose": "marketing", "status": "granted"}),
+             '{"subject": {"user_id": "12"}, "purpose": "marketing"', ""]  # fmt: skip
+    bulk = _keep(api, api["ops"].post("/api/v1/privacy/consent", content="\n".join(lines),
+                                      headers={"Content-Type": "application/x-ndjson"}))  # fmt: skip
+    assert bulk.status_code == 202 and bulk.json()["accepted"] == 1 and bulk.json()["rejected"] == 1
+    assert bulk.json()["results"][1]["line"] == 2 and bulk.json()["results"][1]["rejected"]
+
+    ended = _run_queue(spark, pg_url)
+    assert [r.status for r in ended] == ["done", "done", "done"], [r.error for r in ended]
+    assert ended[0].result["subject_refs"] == [subject_ref(user_id)] and ended[0].result["applied"]
+    gpc = spark.sql(f"select source, purpose, status from compliance.consent_changes where user_key = '{key}'")
+    assert {tuple(r) for r in gpc.collect()} == {("preference_center", "analytics", "withdrawn"),
+                                                  ("gpc", "sale_or_share", "withdrawn")}  # fmt: skip
+    after = [r[0] for r in spark.sql(f"select event_ts from marts.fct_events where user_key = '{key}'").collect()]
+    assert after and max(after) < cut and len(after) < len(times)  # earlier events stay, later ones are not used
+    status = _keep(api, api["ops"].get(f"/api/v1/privacy/requests/{filed[0]['request_id']}")).json()
+    assert status["status"] == "done" and status["finished_at"] and status["days_left"] == 30
+
+
+def test_an_access_package_downloads_once_to_the_privacy_role_and_never_after_expiry(spark, api, subjects, pg_url):
+    import psycopg
+
+    _, email = subjects[1]
+    body = {"type": "access", "subject": {"email": email}, "regime": "ccpa"}
+    filed = _keep(api, api["ops"].post("/api/v1/privacy/requests", json=body))
+    assert filed.status_code == 202 and filed.json()["status"] == "received" and filed.json()["days_left"] == 45
+    request_id = filed.json()["request_id"]
+    assert _keep(api, api["ops"].get(f"/api/v1/privacy/requests/{request_id}/package")).status_code == 409
+    (ended,) = _run_queue(spark, pg_url)
+    assert ended.status == "done" and ended.result["rows"] > 0
+    status = _keep(api, api["ops"].get(f"/api/v1/privacy/requests/{request_id}")).json()
+    href = status["package"]["href"]
+    assert api["analytics"].get(href).status_code == 403
+    got = api["ops"].get(href)
+    assert got.status_code == 200 and got.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(got.content)) as archive:
+        package = json.loads(archive.read("package.json"))
+    assert package["request_id"] == request_id and package["data"]
+    assert api["ops"].get(href).status_code == 410  # once
+    # a second request whose package has expired: refused to everyone
+    again = api["ops"].post("/api/v1/privacy/requests", json={"type": "access", "subject": {"email": email}})
+    _run_queue(spark, pg_url)
+    with psycopg.connect(pg_url) as conn:
+        past = (dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)).isoformat()
+        conn.execute(
+            "update privacy_ops.requests set result = jsonb_set(result, '{package_expires_at}', to_jsonb(%s::text)) "
+            "where request_id = %s",
+            (past, again.json()["request_id"]),
+        )
+    expired = api["ops"].get(f"/api/v1/privacy/requests/{again.json()['request_id']}/package")
+    assert expired.status_code == 410 and expired.json()["error"] == "expired"
+
+
+def test_an_interrupted_erasure_resumes_to_done_with_a_clean_receipt_and_no_identifier_leaks(
+    spark, api, subjects, pg_url, pg, home
+):
+    import psycopg
+    from test_warehouse_erasure import _holdings
+
+    from veil.compliance import worker
+    from veil.compliance.subjects import pseudonym, subject_ref
+
+    user_id, email = subjects[2]
+    key = pseudonym(user_id)
+    assert _holdings(spark, pg, user_id, email, key)
+    body = {"id": "dsr-7", "type": "erasure", "subject": {"email": email}}
+    filed = _keep(api, api["ops"].post("/api/v1/privacy/requests", json=body))
+    request_id = filed.json()["request_id"]
+    # a worker that claims the request, resolves its subject and dies before running it (as a kill would
+    # leave it): the request stays `running`, and the next worker resumes it
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        claimed = worker._claim(conn)
+        assert claimed[0] == request_id
+        worker._resolve(conn, request_id, claimed[2], claimed[3])
+    assert _keep(api, api["ops"].get(f"/api/v1/privacy/requests/{request_id}")).json()["status"] == "running"
+    (ended,) = _run_queue(spark, pg_url)
+    assert ended.status == "done" and ended.attempts == 2, ended.error
+    receipt = _keep(api, api["ops"].get(f"/api/v1/privacy/requests/{request_id}")).json()["result"]["receipt"]
+    assert receipt["all_zero"] and receipt["subject_refs"] == [subject_ref(user_id)] and receipt["rows_removed"] > 0
+    assert _holdings(spark, pg, user_id, email, key) == {}  # checked apart from the receipt
+    with psycopg.connect(pg_url) as conn:  # the raw identifier left the queue with the request
+        assert conn.execute("select subject, accounts from privacy_ops.requests where request_id = %s",
+                            (request_id,)).fetchone() == (None, None)  # fmt: skip
+
+    # a request interrupted too often ends `failed`, with the reason; an unknown subject fails with its own
+    lost = api["ops"].post("/api/v1/privacy/requests", json={"type": "erasure", "subject": {"user_id": "99999999"}})
+    (failed,) = _run_queue(spark, pg_url)
+    assert failed.status == "failed" and "no account" in failed.error
+    stuck = api["ops"].post("/api/v1/privacy/requests", json={"type": "access", "subject": {"email": email}})
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("update privacy_ops.requests set status = 'running', attempts = 3 where request_id = %s",
+                     (stuck.json()["request_id"],))  # fmt: skip
+    (gave_up,) = _run_queue(spark, pg_url)
+    assert gave_up.status == "failed" and "interrupted 3 times" in gave_up.error
+    assert lost.json()["request_id"] != stuck.json()["request_id"]
+
+    # no identifier from a request body in a response, the server's output, the audit trail, logs or target/
+    needles = [e.lower() for _, e in subjects] + [str(u) for u, _ in subjects]
+    texts = [t.lower() for t in api["responses"]]
+    texts += [p.read_text().lower() for p in (home / "artifacts").glob("serve-*.log")]
+    texts += [r[0].lower() for r in pg.execute("select details::text from audit.trail").fetchall()]
+    pg.commit()
+    for folder in ("logs", "target"):
+        texts += [p.read_bytes().decode("utf-8", "replace").lower() for p in (home / folder).rglob("*") if p.is_file()]
+    for needle in needles[:3]:  # e-mail addresses: anywhere in the text
+        assert not any(needle in t for t in texts), needle
+    for needle in needles[3:]:  # user ids: as a JSON value
+        assert not any(f'"{needle}"' in t for t in texts[: len(api["responses"])]), needle
