@@ -205,7 +205,10 @@ def markdown_table() -> str:
     """The README's configuration table: variable, default, meaning."""
     lines = ["| variable | default | meaning |", "|---|---|---|"]
     for var in ENVIRONMENT:
-        default = "(secret)" if var.secret else ("" if var.default is None else f"`{var.default}`")
+        value = var.default
+        if isinstance(value, Path) and value.is_relative_to(PROJECT_ROOT):  # the same in every checkout
+            value = value.relative_to(PROJECT_ROOT)
+        default = "(secret)" if var.secret else ("" if value is None else f"`{value}`")
         if var.name == "VEIL_HOME":
             default = "the project directory"
         lines.append(f"| `{var.name}` | {default} | {var.doc} |")

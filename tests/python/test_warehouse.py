@@ -369,3 +369,5 @@ def test_a_build_that_fails_keeps_the_previous_table(spark, warehouse, home):
     spark.sql("refresh table staging.stg_app__events")
     assert spark.table("staging.stg_app__events").count() == before
     assert not spark.catalog.tableExists("staging.stg_app__events__dbt_building")
+    assert run_dbt(["run", "-s", "stg_app__events"], spark=spark)  # the failed build's leftovers do not block the next
+    assert spark.table("staging.stg_app__events").count() == before

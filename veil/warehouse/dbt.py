@@ -60,6 +60,17 @@ def check_raw_files() -> None:
         )
 
 
+def remove_orphan_builds(spark: Any) -> None:
+    """A build that failed inside its CREATE TABLE can leave the files of `<model>__dbt_building` with no table,
+    and Spark then refuses to create that table again (LOCATION_ALREADY_EXISTS). Such folders are never a
+    table's data: remove them before a build."""
+    import shutil
+
+    for folder in settings().warehouse_dir.glob("*.db/*__dbt_building"):
+        if not spark.catalog.tableExists(f"{folder.parent.name.removesuffix('.db')}.{folder.name}"):
+            shutil.rmtree(folder)
+
+
 def invoke_dbt(args: list[str], spark: Any = None) -> Any:
     """dbtRunner result of `dbt <args>` (for callers that read results, e.g. `dbt show`)."""
     from dbt.cli.main import dbtRunner
@@ -71,6 +82,8 @@ def invoke_dbt(args: list[str], spark: Any = None) -> Any:
         from veil.warehouse.spark import get_spark
 
         spark = spark or get_spark()  # created with our settings; dbt-spark's getOrCreate() reuses it
+        if args and args[0] in CHANGING_COMMANDS:
+            remove_orphan_builds(spark)
     # dbt logs and stores sys.argv as its `invocation_command`: show it the dbt arguments, never the veil
     # command's own (`veil erase --subject <e-mail>` must not write the e-mail to logs/ and target/)
     argv, sys.argv = sys.argv, ["dbt", *args]
