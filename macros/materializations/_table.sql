@@ -1,7 +1,7 @@
 {#- Spark tables built beside the old one and swapped in only when complete. dbt-spark's own table
     materialization drops the old table first, so a build that failed left the model missing; here a failure
     leaves the previous table in place. (Parquet tables cannot be replaced atomically: the swap is a drop and a
-    rename of a complete table.) The table records the id of the pseudonymization key it was built with. -#}
+    rename of a complete table.) -#}
 {% materialization table, adapter='spark', supported_languages=['sql'] %}
   {%- set identifier = model['alias'] -%}
   {%- set grant_config = config.get('grants') -%}
@@ -22,10 +22,6 @@
     {{ adapter.drop_relation(old_relation) }}
   {% endif %}
   {{ adapter.rename_relation(building, target_relation) }}
-  {%- set key_id = veil.key_id() -%}
-  {%- call statement('key_id') -%}
-    alter table {{ target_relation }} set tblproperties ('veil.key_id' = '{{ key_id }}')
-  {%- endcall -%}
 
   {% set should_revoke = should_revoke(old_relation, full_refresh_mode=True) %}
   {% do apply_grants(target_relation, grant_config, should_revoke) %}

@@ -208,3 +208,22 @@ def test_an_interrupted_erasure_resumes_to_done_with_a_clean_receipt_and_no_iden
         assert not any(needle in t for t in texts), needle
     for needle in needles[3:]:  # user ids: as a JSON value
         assert not any(f'"{needle}"' in t for t in texts[: len(api["responses"])]), needle
+
+
+def test_overdue_requests_are_listed_and_flagged_on_the_dashboards_privacy_page(api, subjects, pg_url):
+    import httpx
+    import psycopg
+
+    body = {"type": "access", "subject": {"email": subjects[0][1]}}
+    request_id = _keep(api, api["ops"].post("/api/v1/privacy/requests", json=body)).json()["request_id"]
+    with psycopg.connect(pg_url) as conn:  # filed 40 days ago, as the queue would hold it if no worker ran
+        conn.execute(
+            "update privacy_ops.requests set due_by = %s where request_id = %s",
+            (dt.date.fromisoformat("2026-12-01") - dt.timedelta(days=10), request_id),
+        )
+    overdue = _keep(api, api["ops"].get("/api/v1/privacy/requests", params={"overdue": "true"})).json()
+    assert [r["request_id"] for r in overdue["requests"]] == [request_id]
+    assert overdue["requests"][0]["overdue"] and overdue["requests"][0]["days_left"] == -10
+    page = httpx.get(f"{api['base']}/privacy").text
+    assert "1 request(s) past the legal deadline" in page and request_id in page
+    assert subjects[0][1] not in page

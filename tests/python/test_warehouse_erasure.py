@@ -329,10 +329,14 @@ def test_key_rotation_rekeys_every_store_and_retires_the_old_key_and_erasures_st
     assert old_key not in str(refused.value) and receipt.old_key_id in str(refused.value)
 
     # every table records the key it was made with
-    props = {r[0]: r[1] for r in spark.sql("show tblproperties marts.fct_events").collect()}
-    assert props["veil.key_id"] == receipt.new_key_id
-    props = {r[0]: r[1] for r in spark.sql("show tblproperties history.users_history_log").collect()}
-    assert props["veil.key_id"] == receipt.new_key_id
+    stamped = {}
+    for schema in ("staging", "intermediate", "marts", "privacy", "history"):
+        for t in spark.catalog.listTables(schema):
+            if t.tableType != "VIEW" and "user_key" in spark.table(f"{schema}.{t.name}").columns:
+                props = {r[0]: r[1] for r in spark.sql(f"show tblproperties {schema}.{t.name}").collect()}
+                stamped[f"{schema}.{t.name}"] = props.get("veil.key_id")
+    assert {"marts.fct_events", "history.users_history_log", "staging.stg_app__events"} <= set(stamped)
+    assert set(stamped.values()) == {receipt.new_key_id}, stamped
     comment = pg.execute("select obj_description('analytics.fct_events'::regclass)").fetchone()[0]
     assert json.loads(comment)["key_id"] == receipt.new_key_id
 

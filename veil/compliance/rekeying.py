@@ -89,7 +89,7 @@ def rekey_consent_ledger(spark: Any, mapping: dict[str, str]) -> int:
     return changed
 
 
-def rekey_history_log(spark: Any, new_id: str) -> int:
+def rekey_history_log(spark: Any) -> int:
     """Rewrite the append-only history log with new pseudonyms (its change hash does not include the
     pseudonym, so the next build appends no false change); returns rows changed."""
     if not spark.catalog.tableExists(HISTORY_LOG):
@@ -111,7 +111,6 @@ def rekey_history_log(spark: Any, new_id: str) -> int:
         )
         spark.sql(f"insert overwrite table {HISTORY_LOG} select * from {HISTORY_LOG}__rekeying")
         spark.sql(f"drop table {HISTORY_LOG}__rekeying")
-    spark.sql(f"alter table {HISTORY_LOG} set tblproperties ('veil.key_id' = '{new_id}')")
     return changed
 
 

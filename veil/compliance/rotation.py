@@ -127,7 +127,7 @@ def rotate(spark: Any) -> RotationReceipt:
         by_old = pairs(mapping, "key")
         rekeyed: dict[str, int | None] = {
             f"spark:{CONSENT_CHANGES.table}": rekey_consent_ledger(spark, by_old),
-            f"spark:{HISTORY_LOG}": rekey_history_log(spark, new_id),
+            f"spark:{HISTORY_LOG}": rekey_history_log(spark),
         }
         replace = {k.encode(): v.encode() for k, v in (by_old | pairs(mapping, "audience")).items()}
         packages, _ = rekey_text_files(cfg.home / "access_requests", replace)

@@ -71,6 +71,20 @@ def remove_orphan_builds(spark: Any) -> None:
             shutil.rmtree(folder)
 
 
+def record_key_id(spark: Any, results: list[Any]) -> None:
+    """Every Spark table this invocation built records the id (never the value) of the key its pseudonyms
+    were made with, as its `veil.key_id` property."""
+    from veil.warehouse.keys import key_id
+
+    if settings().pseudonym_key is None:
+        return
+    kid = key_id(settings().key())
+    for r in results:
+        node = r.node
+        if node.resource_type == "model" and str(r.status) == "success" and node.config.materialized != "view":
+            spark.sql(f"alter table {node.schema}.{node.alias} set tblproperties ('veil.key_id' = '{kid}')")
+
+
 def invoke_dbt(args: list[str], spark: Any = None) -> Any:
     """dbtRunner result of `dbt <args>` (for callers that read results, e.g. `dbt show`)."""
     from dbt.cli.main import dbtRunner
@@ -93,6 +107,8 @@ def invoke_dbt(args: list[str], spark: Any = None) -> Any:
         sys.argv = argv
     if result.exception is not None:
         raise result.exception
+    if args and args[0] in CHANGING_COMMANDS and target_of(args) == "spark" and spark is not None:
+        record_key_id(spark, getattr(result.result, "results", None) or [])
     if args and args[0] in CHANGING_COMMANDS:
         statuses = Counter(str(r.status) for r in (getattr(result.result, "results", None) or []))
         record_event("dbt_invocation", {"args": args, "success": bool(result.success), "nodes": dict(statuses)})
