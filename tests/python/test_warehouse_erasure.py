@@ -300,6 +300,9 @@ def test_key_rotation_rekeys_every_store_and_retires_the_old_key_and_erasures_st
     old |= {partner_pseudonym(k) for k in old}
     assert _old_pseudonyms_anywhere(home, pg, old)  # the check finds them before
     history_before = spark.sql("select count(*) from history.users_history_log").collect()[0][0]
+    old_ids = {pseudonym(u): u for u in raw_ids}
+    people_joined_before = {old_ids.get(k) for k in _joined(spark)}
+    assert len(people_joined_before) > 100
 
     receipt = rotate(spark)
 
@@ -344,8 +347,9 @@ def test_key_rotation_rekeys_every_store_and_retires_the_old_key_and_erasures_st
 
     # joins still work, and the new pseudonyms are the same on Python, Spark and PostgreSQL
     dim = {r[0] for r in spark.sql("select user_key from marts.dim_users").collect()}
-    events = {r[0] for r in spark.sql("select distinct user_key from marts.fct_events").collect()}
-    assert events and events <= dim and pseudonym(user_id) in events
+    new_ids = {pseudonym(u): u for u in raw_ids}
+    assert {new_ids.get(k) for k in _joined(spark)} == people_joined_before  # the same people join as before
+    assert pseudonym(user_id) in {r[0] for r in spark.sql("select user_key from marts.fct_events").collect()}
     assert pseudonym(user_id) == hmac_hex(new_key, str(user_id))
     in_pg = pg.execute("select encode(hmac(%s::text, %s, 'sha256'), 'hex')", (str(user_id), new_key)).fetchone()[0]
     assert in_pg == pseudonym(user_id)
@@ -363,6 +367,13 @@ def test_key_rotation_rekeys_every_store_and_retires_the_old_key_and_erasures_st
     assert spark_counts(spark, ids)["marts.fct_events"] > 0
     with connect() as conn:
         assert postgres_counts(conn, ids)["analytics.fct_events"] > 0
+
+
+def _joined(spark) -> set[str]:
+    """Pseudonyms that join fct_events to dim_users."""
+    return {r[0] for r in spark.sql(
+        "select distinct e.user_key from marts.fct_events as e join marts.dim_users as d on e.user_key = d.user_key"
+    ).collect()}  # fmt: skip
 
 
 def hmac_hex(key: str, value: str) -> str:
