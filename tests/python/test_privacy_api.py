@@ -59,8 +59,8 @@ def _run_queue(spark, pg_url) -> list:
 
     ended = []
     with psycopg.connect(pg_url, autocommit=True) as conn:
-        while (request := run_next(spark, conn)) is not None:
-            ended.append(request)
+        while requests := run_next(spark, conn):
+            ended += requests
     return ended
 
 
@@ -81,6 +81,23 @@ def test_privacy_routes_take_privacy_keys_only_and_analytics_routes_refuse_them(
     assert {"/api/v1/privacy/consent", "/api/v1/privacy/requests", "/api/v1/privacy/requests/{request_id}"} <= set(
         paths
     )
+
+
+def test_erasures_queued_one_after_another_are_claimed_together_up_to_a_request_of_another_kind(api, pg_url):
+    import psycopg
+
+    from veil.compliance.requests import file_request
+    from veil.compliance.worker import _claim
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        kinds = ("erasure", "erasure", "access", "erasure")
+        filed = [file_request(conn, kind, "1", "claim-test")[0].request_id for kind in kinds]
+        try:
+            assert [c[0] for c in _claim(conn)] == filed[:2]  # the access request keeps its place in the order
+            conn.execute("update privacy_ops.requests set status = 'done' where request_id = any(%s)", (filed[:2],))
+            assert [c[0] for c in _claim(conn)] == filed[2:3]
+        finally:
+            conn.execute("delete from privacy_ops.requests where filed_by = 'claim-test'")
 
 
 def test_a_consent_withdrawal_over_http_stops_the_use_of_later_events(spark, api, subjects, pg_url):
@@ -153,14 +170,56 @@ def test_an_access_package_downloads_once_to_the_privacy_role_and_never_after_ex
     assert expired.status_code == 410 and expired.json()["error"] == "expired"
 
 
-def test_an_interrupted_erasure_resumes_to_done_with_a_clean_receipt_and_no_identifier_leaks(
+def _values_anywhere(home, pg, values: set[str], user_ids: set[int]) -> dict[str, int]:
+    """Every string column of every Parquet file under the warehouse and every text column of every PostgreSQL
+    table holding one of the values exactly, and every raw user_id column holding one of the ids — found apart
+    from the code under test (no match columns, no catalog). The erasure ledger, the audit trail and the budget
+    ledger are records of what was done and are skipped."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    found: dict[str, int] = {}
+    wanted, ids = pa.array(sorted(values)), pa.array(sorted(user_ids), pa.int64())
+    for path in sorted((home / "warehouse").rglob("*.parquet")):
+        if "erasure_ledger" in str(path):
+            continue
+        table = pq.read_table(path)
+        for name in table.column_names:
+            column = table.column(name)
+            if pa.types.is_dictionary(column.type):
+                column = pc.cast(column, pa.string())
+            if pa.types.is_string(column.type):
+                hits = pc.sum(pc.is_in(column, wanted)).as_py()
+            elif name == "user_id" and pa.types.is_integer(column.type):
+                hits = pc.sum(pc.is_in(pc.cast(column, pa.int64()), ids)).as_py()
+            else:
+                continue
+            if hits:
+                found[f"{path.relative_to(home)}:{name}"] = hits
+    for schema, table, column in pg.execute("""select table_schema, table_name, column_name
+        from information_schema.columns join information_schema.tables using (table_schema, table_name)
+        where data_type in ('text', 'character varying', 'bigint') and table_type = 'BASE TABLE'
+          and table_schema not in ('pg_catalog', 'information_schema', 'audit', 'privacy_budget')
+          and table_name <> 'erasure_ledger'""").fetchall():
+        n = pg.execute(
+            f'select count(*) from {schema}."{table}" where "{column}"::text = any(%s)',
+            ([str(u) for u in user_ids] if column == "user_id" else sorted(values),),
+        ).fetchone()[0]
+        if n:
+            found[f"postgresql:{schema}.{table}.{column}"] = n
+    pg.commit()
+    return found
+
+
+def test_a_hundred_queued_erasures_end_in_order_one_receipt_each_and_an_interrupted_one_resumes(
     spark, api, subjects, pg_url, pg, home
 ):
     import psycopg
     from test_warehouse_erasure import _holdings
 
     from veil.compliance import worker
-    from veil.compliance.subjects import pseudonym, subject_ref
+    from veil.compliance.subjects import partner_pseudonym, pseudonym, subject_ref
 
     user_id, email = subjects[2]
     key = pseudonym(user_id)
@@ -171,15 +230,37 @@ def test_an_interrupted_erasure_resumes_to_done_with_a_clean_receipt_and_no_iden
     # a worker that claims the request, resolves its subject and dies before running it (as a kill would
     # leave it): the request stays `running`, and the next worker resumes it
     with psycopg.connect(pg_url, autocommit=True) as conn:
-        claimed = worker._claim(conn)
+        (claimed,) = worker._claim(conn)
         assert claimed[0] == request_id
         worker._resolve(conn, request_id, claimed[2], claimed[3])
     assert _keep(api, api["ops"].get(f"/api/v1/privacy/requests/{request_id}")).json()["status"] == "running"
-    (ended,) = _run_queue(spark, pg_url)
-    assert ended.status == "done" and ended.attempts == 2, ended.error
-    receipt = _keep(api, api["ops"].get(f"/api/v1/privacy/requests/{request_id}")).json()["result"]["receipt"]
-    assert receipt["all_zero"] and receipt["subject_refs"] == [subject_ref(user_id)] and receipt["rows_removed"] > 0
-    assert _holdings(spark, pg, user_id, email, key) == {}  # checked apart from the receipt
+
+    # 99 more erasures queued behind it, by user_id: people with a profile in the marts
+    profiled = {r[0] for r in spark.sql("select user_key from marts.dim_users").collect()}
+    raw_ids = sorted(r[0] for r in spark.sql("select distinct user_id from raw.users where user_id > 0").collect())
+    taken = {u for u, _ in subjects}
+    others = [u for u in raw_ids if u not in taken and pseudonym(u) in profiled][:99]
+    assert len(others) == 99
+    ids = [request_id]
+    for u in others:
+        queued = api["ops"].post("/api/v1/privacy/requests", json={"type": "erasure", "subject": {"user_id": str(u)}})
+        assert queued.status_code == 202, queued.text
+        ids.append(queued.json()["request_id"])
+
+    ended = _run_queue(spark, pg_url)
+    assert [r.request_id for r in ended] == ids  # in the order received
+    assert all(r.status == "done" for r in ended), {r.error for r in ended}
+    assert [r.attempts for r in ended] == [2] + [1] * 99  # the interrupted one resumed
+    finished = [r.finished_at for r in ended]
+    assert finished == sorted(finished) and len(set(finished)) == 100
+    for request, u in zip(ended, [user_id, *others], strict=True):  # one receipt each, about its own subject
+        receipt = request.result["receipt"]
+        assert receipt["request_id"] == request.request_id and receipt["subject_refs"] == [subject_ref(u)]
+        assert receipt["all_zero"] and receipt["rows_removed"] > 0 and receipt["batch_size"] == 100
+        assert (home / "receipts" / f"erasure-{request.request_id}.json").is_file()
+    assert _holdings(spark, pg, user_id, email, key) == {}  # checked apart from the receipts
+    keys = {pseudonym(u) for u in [user_id, *others]}
+    assert _values_anywhere(home, pg, keys | {partner_pseudonym(k) for k in keys}, {user_id, *others}) == {}
     with psycopg.connect(pg_url) as conn:  # the raw identifier left the queue with the request
         assert conn.execute("select subject, accounts from privacy_ops.requests where request_id = %s",
                             (request_id,)).fetchone() == (None, None)  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 
@@ -15,16 +16,37 @@ def _print_checks(receipt: Any) -> None:
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
-    from veil.compliance.erase import erase
+    import uuid
+
+    from veil.compliance.erase import erase_many
+    from veil.compliance.subjects import resolve_subject
+    from veil.errors import VeilError
     from veil.warehouse.spark import get_spark
 
-    receipt = erase(get_spark(), args.subject, record_only=args.record_only)
-    _print_checks(receipt)
-    print(
-        f"erasure {receipt.request_id}: {'every store verified at 0' if receipt.all_zero else 'NOT CLEAN'}"
-        f" in {receipt.seconds} s; receipt in receipts/erasure-{receipt.request_id}.json"
-    )
-    return 0 if receipt.all_zero else 1
+    if args.subjects_file:
+        lines = [line.strip() for line in args.subjects_file.read_text(encoding="utf-8").splitlines()]
+        named = [line for line in lines if line and not line.startswith("#")]
+        if not named:
+            raise VeilError(f"{args.subjects_file} names no subject (one user_id or e-mail address per line)")
+    else:
+        named = [args.subject]
+    batch = []
+    for n, text in enumerate(named, 1):
+        try:
+            batch.append((uuid.uuid4().hex[:12], resolve_subject(text, must_exist=not args.record_only)))
+        except VeilError as exc:  # the subject itself is never echoed: only where it is
+            where = f"line {n} of {args.subjects_file}: " if args.subjects_file else ""
+            raise VeilError(f"{where}{exc}") from None
+    receipts = erase_many(get_spark(), batch)
+    if len(receipts) == 1:
+        _print_checks(receipts[0])
+    for receipt in receipts:
+        print(
+            f"erasure {receipt.request_id}: {'every store verified at 0' if receipt.all_zero else 'NOT CLEAN'}, "
+            f"{receipt.rows_removed:,} rows removed; receipt in receipts/erasure-{receipt.request_id}.json"
+        )
+    print(f"{len(receipts)} erasure(s) in {receipts[0].seconds} s")
+    return 0 if all(r.all_zero for r in receipts) else 1
 
 
 def cmd_consent(args: argparse.Namespace) -> int:
@@ -174,7 +196,13 @@ def register(sub: Any) -> None:
     acc.set_defaults(func=cmd_access)
 
     era = sub.add_parser("erase", help="right to be forgotten: every store, with a verified receipt")
-    era.add_argument("--subject", required=True, help="user_id or e-mail address (every account holding it)")
+    named = era.add_mutually_exclusive_group(required=True)
+    named.add_argument("--subject", help="user_id or e-mail address (every account holding it)")
+    named.add_argument(
+        "--subjects-file",
+        type=Path,
+        help="many erasures at once (one rebuild, one receipt each): a user_id or e-mail address per line",
+    )
     era.add_argument(
         "--record-only",
         action="store_true",

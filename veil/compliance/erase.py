@@ -10,11 +10,16 @@
 4. The marts are re-exported to PostgreSQL, and any remaining row keyed by the pseudonym is deleted.
 5. Every store is checked with a read-only query that must now return 0; the receipt lists each store, rows
    removed and the query. The event stream is not part of this deployment and is reported as such.
+
+Requests erased together (`erase_many`: the privacy worker's queue, `veil erase --subjects-file`) share
+stages 1-5, so a hundred erasures cost about one rebuild; each still gets its own receipt.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import shutil
 import time
 import uuid
@@ -31,15 +36,16 @@ from veil.compliance.holdings import (
     free_text_columns,
     free_text_mask,
     identifiers,
-    postgres_counts,
+    postgres_counts_by_subject,
     postgres_match,
     postgres_tables,
-    spark_counts,
+    spark_counts_by_subject,
+    union,
 )
 from veil.compliance.ledgers import CONSENT_CHANGES, ERASURES, ensure_all
 from veil.compliance.receipts import Receipt, write_receipt
 from veil.compliance.subjects import Subject, resolve_subject
-from veil.compliance.verification import access_packages, verify_erasure
+from veil.compliance.verification import Erased, access_packages, verify_erasure
 from veil.errors import VeilError
 from veil.settings import settings
 from veil.warehouse.dbt import run_dbt
@@ -51,19 +57,20 @@ RAW_TABLES = ("users", "consents", "events")
 HISTORY_LOG = "history.users_history_log"
 
 
-def _rewrite_raw(folder: Path, subject: Subject, free_text: list[str]) -> tuple[int, int]:
-    """Rewrite every Parquet file under folder that holds rows of the subject's accounts, or free text holding
-    their contacts; returns (rows removed by id, rows removed by free text). Without free-text columns, files
-    whose footer statistics rule every user_id out are not read."""
-    by_id = by_text = 0
-    ids = pa.array(subject.user_ids, pa.int64())
+def _rewrite_raw(folder: Path, subjects: list[Subject], free_text: list[str]) -> tuple[int, list[int]]:
+    """Rewrite every Parquet file under folder that holds rows of the subjects' accounts, or free text holding
+    their contacts; returns (rows removed by id, rows removed by free text per subject). Without free-text
+    columns, files whose footer statistics rule every user_id out are not read."""
+    user_ids = sorted({u for s in subjects for u in s.user_ids})
+    ids = pa.array(user_ids, pa.int64())
+    by_id, by_text = 0, [0] * len(subjects)
     for path in sorted(folder.rglob("*.parquet")):
         meta = pq.ParquetFile(path).metadata
         col = meta.schema.names.index("user_id")
         if not free_text and not any(
             (stats := meta.row_group(i).column(col).statistics) is None
             or not stats.has_min_max
-            or any(stats.min <= u <= stats.max for u in subject.user_ids)
+            or _any_between(user_ids, stats.min, stats.max)
             for i in range(meta.num_row_groups)
         ):
             continue
@@ -71,39 +78,56 @@ def _rewrite_raw(folder: Path, subject: Subject, free_text: list[str]) -> tuple[
         def matches_id(table: pa.Table) -> pa.ChunkedArray:
             return pc.fill_null(pc.is_in(table.column("user_id"), ids), False)
 
+        def matches_text(table: pa.Table) -> pa.ChunkedArray:
+            masks = [free_text_mask(table, free_text, s.contacts) for s in subjects]
+            for i, mask in enumerate(masks):
+                by_text[i] += pc.sum(pc.cast(mask, pa.int64())).as_py() or 0
+            return functools.reduce(pc.or_, masks)
+
         by_id += rewrite_without(path, matches_id)
-        if free_text and subject.contacts:
-            by_text += rewrite_without(path, lambda t: free_text_mask(t, free_text, subject.contacts))
+        if free_text and any(s.contacts for s in subjects):
+            rewrite_without(path, matches_text)
     return by_id, by_text
 
 
-def _remove_from_sources(spark: Any, subject: Subject, request_id: str) -> dict[str, int]:
+def _any_between(sorted_ids: list[int], low: int, high: int) -> bool:
+    i = bisect.bisect_left(sorted_ids, low)
+    return i < len(sorted_ids) and sorted_ids[i] <= high
+
+
+def _remove_from_sources(spark: Any, batch: list[tuple[str, Subject]]) -> list[dict[str, int]]:
     """Stages 1-2: the ledger entries, the consent ledger and the raw files; returns free-text rows removed
-    per raw table."""
-    refs = list(subject.subject_refs)
+    per raw table, per subject."""
+    refs = [(request_id, ref) for request_id, subject in batch for ref in subject.subject_refs]
     if refs:
         now = dt.datetime.now(dt.UTC)
         ERASURES.append(
             spark,
-            {"subject_ref": refs, "request_id": [request_id] * len(refs), "requested_at": [now] * len(refs)},
-            request_id,
+            {
+                "subject_ref": [ref for _, ref in refs],
+                "request_id": [request_id for request_id, _ in refs],
+                "requested_at": [now] * len(refs),
+            },
+            batch[0][0] if len(batch) == 1 else f"batch-{batch[0][0]}-{len(batch)}",
         )
-        CONSENT_CHANGES.remove_subject(spark, refs)
+        CONSENT_CHANGES.remove_subject(spark, [r for _, r in refs])
     free_text = free_text_columns()
-    removed_text = {}
+    subjects = [subject for _, subject in batch]
+    removed_text: list[dict[str, int]] = [{} for _ in batch]
     for table in RAW_TABLES:
-        _, by_text = _rewrite_raw(settings().raw_dir / table, subject, free_text.get(table, []))
+        _, by_text = _rewrite_raw(settings().raw_dir / table, subjects, free_text.get(table, []))
         if table in free_text:
-            removed_text[table] = by_text
+            for held, n in zip(removed_text, by_text, strict=True):
+                held[table] = n
         spark.sql(f"refresh table raw.{table}")
     return removed_text
 
 
-def _rebuild(spark: Any, user_keys: tuple[str, ...], request_id: str) -> None:
-    """Stage 3: every derived table, and the append-only history log without the subject."""
+def _rebuild(spark: Any, user_keys: list[str], request_ids: str) -> None:
+    """Stage 3: every derived table, and the append-only history log without the subjects."""
     if not run_dbt(["build"], spark=spark):
         raise VeilError(
-            f"erasure {request_id}: dbt build failed after the raw rewrite; the ledger entry stands, "
+            f"erasure {request_ids}: dbt build failed after the raw rewrite; the ledger entries stand, "
             "re-run `veil dbt build` and `veil export`"
         )
     if spark.catalog.tableExists(HISTORY_LOG) and user_keys:
@@ -117,25 +141,33 @@ def _rebuild(spark: Any, user_keys: tuple[str, ...], request_id: str) -> None:
         spark.sql(f"drop table {HISTORY_LOG}__erasing")
 
 
-def _erase_postgres(conn: Any, ids: Identifiers, subject: Subject, request_id: str) -> dict[str, int]:
-    """Stage 4 (after the re-export): delete the subject from every PostgreSQL table that can hold them — the
+def _erase_postgres(conn: Any, batch: list[tuple[str, Subject]], ids: list[Identifiers]) -> list[dict[str, int]]:
+    """Stage 4 (after the re-export): delete the subjects from every PostgreSQL table that can hold them — the
     exported marts, and where the project runs on the postgres target, its raw copies and models. Returns rows
-    deleted per table."""
+    deleted per table, per subject."""
     if conn.execute("select to_regclass('compliance.erasure_ledger')").fetchone()[0]:
         with conn.transaction():  # the postgres target's staging anti-joins this ledger too
-            for ref in subject.subject_refs:
-                conn.execute(
-                    "insert into compliance.erasure_ledger (subject_ref, request_id, requested_at) "
-                    "values (%s, %s, now())",
-                    (ref, request_id),
-                )
-    deleted = {}
-    for relation, columns in postgres_tables(conn).items():
-        where, params = postgres_match(columns, ids)
+            for request_id, subject in batch:
+                for ref in subject.subject_refs:
+                    conn.execute(
+                        "insert into compliance.erasure_ledger (subject_ref, request_id, requested_at) "
+                        "values (%s, %s, now())",
+                        (ref, request_id),
+                    )
+    everyone = union(ids)
+    tables = postgres_tables(conn)
+    held = {}
+    for relation, columns in tables.items():
+        where, params = postgres_match(columns, everyone)
+        if conn.execute(f"select exists (select from {relation} where {where})", params).fetchone()[0]:
+            held[relation] = columns
+    deleted = postgres_counts_by_subject(conn, ids, held)
+    for relation, columns in held.items():
+        where, params = postgres_match(columns, everyone)
         with conn.transaction():
-            deleted[relation] = conn.execute(f"delete from {relation} where {where}", params).rowcount
+            conn.execute(f"delete from {relation} where {where}", params)
     with connect(autocommit=True) as maintenance:  # deleted tuples stay in the table files until VACUUM
-        for relation in (r for r, n in deleted.items() if n):
+        for relation in held:
             maintenance.execute(f"vacuum {relation}")
     return deleted
 
@@ -145,43 +177,56 @@ def erase(spark: Any, subject: str | Subject, request_id: str | None = None, rec
     under other ids; returns the written receipt. An unknown subject is refused with nothing written, unless
     `record_only` keeps the request on file (a user_id's pseudonym still enters the ledger, so the account
     can never be loaded later)."""
-    started = time.perf_counter()
-    request_id = request_id or uuid.uuid4().hex[:12]
     subject_ = resolve_subject(subject, must_exist=not record_only)
-    ids = identifiers(subject_)
+    return erase_many(spark, [(request_id or uuid.uuid4().hex[:12], subject_)])[0]
+
+
+def erase_many(spark: Any, batch: list[tuple[str, Subject]]) -> list[Receipt]:
+    """Erase several requests' subjects (request id, resolved subject) together: one raw rewrite, one `dbt
+    build`, one export and one verification pass over every store for them all, then one receipt per request
+    (its own rows removed and checks; where requests share an account, its rows count on the first). Every
+    stage can run again, so a batch interrupted anywhere is resumed by erasing it again."""
+    started = time.perf_counter()
+    ids = [identifiers(subject) for _, subject in batch]
     ensure_all(spark)
     with connect() as conn:
-        before_pg = postgres_counts(conn, ids)
-    before_spark = spark_counts(spark, ids)
+        before_pg = postgres_counts_by_subject(conn, ids)
+    before_spark = spark_counts_by_subject(spark, ids)
 
-    free_text_removed = _remove_from_sources(spark, subject_, request_id)
-    _rebuild(spark, subject_.user_keys, request_id)
+    free_text_removed = _remove_from_sources(spark, batch)
+    names = ", ".join(request_id for request_id, _ in batch[:3]) + (f" (+{len(batch) - 3})" if len(batch) > 3 else "")
+    _rebuild(spark, [k for _, subject in batch for k in subject.user_keys], names)
     export_marts(spark)
-    packages = access_packages(settings().home / "access_requests", subject_.subject_refs)
-    for package in packages:
-        shutil.rmtree(package)
+    packages = []
+    for _, subject in batch:
+        packages.append(access_packages(settings().home / "access_requests", subject.subject_refs))
+        for package in packages[-1]:
+            shutil.rmtree(package, ignore_errors=True)
     with connect() as conn:
-        deleted_pg = _erase_postgres(conn, ids, subject_, request_id)
-        stores = verify_erasure(
-            spark, conn, ids, before_spark, before_pg, deleted_pg, len(packages), subject_, free_text_removed
-        )
+        deleted_pg = _erase_postgres(conn, batch, ids)
+        erased = [
+            Erased(s, ids[i], before_spark[i], before_pg[i], deleted_pg[i], len(packages[i]), free_text_removed[i])
+            for i, (_, s) in enumerate(batch)
+        ]
+        checks = verify_erasure(spark, conn, erased)
 
-    receipt = Receipt(
-        "erasure",
-        request_id,
-        stores,
-        round(time.perf_counter() - started, 1),
-        subject_refs=list(subject_.subject_refs),
-    )
-    receipt.audit_head = record_event(
-        "erasure",
-        {
-            "request_id": request_id,
-            "subject_refs": list(subject_.subject_refs),
-            "accounts": len(subject_.user_ids),
-            "rows_removed": receipt.rows_removed,
-            "all_zero": receipt.all_zero,
-        },
-    )
-    write_receipt(receipt, settings().home / "receipts")
-    return receipt
+    seconds = round(time.perf_counter() - started, 1)
+    receipts = []
+    for (request_id, subject), stores in zip(batch, checks, strict=True):
+        receipt = Receipt(
+            "erasure", request_id, stores, seconds, subject_refs=list(subject.subject_refs), batch_size=len(batch)
+        )
+        receipt.audit_head = record_event(
+            "erasure",
+            {
+                "request_id": request_id,
+                "subject_refs": list(subject.subject_refs),
+                "accounts": len(subject.user_ids),
+                "rows_removed": receipt.rows_removed,
+                "all_zero": receipt.all_zero,
+                "batch_size": len(batch),
+            },
+        )
+        write_receipt(receipt, settings().home / "receipts")
+        receipts.append(receipt)
+    return receipts

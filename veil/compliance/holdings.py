@@ -72,10 +72,48 @@ def spark_condition(columns: list[str], ids: Identifiers) -> str | None:
 
 def spark_counts(spark: Any, ids: Identifiers) -> dict[str, int]:
     """Rows matching the subject in every Spark table that has a match column."""
-    counts = {}
+    return spark_counts_by_subject(spark, [ids])[0]
+
+
+def _first_subject(subjects: list[Identifiers], column: str) -> dict[Any, int]:
+    """Each value of a match column → the first subject (index) holding it (a batch's requests may overlap:
+    the rows go to the earliest)."""
+    index: dict[Any, int] = {}
+    for i, ids in enumerate(subjects):
+        for value in ids[column]:
+            index.setdefault(value, i)
+    return index
+
+
+def spark_counts_by_subject(spark: Any, subjects: list[Identifiers]) -> list[dict[str, int]]:
+    """Rows matching each subject in every Spark table that has a match column: one pass over each table (a
+    broadcast join on every match column), whatever the number of subjects."""
+    from pyspark.sql import functions as F
+
+    indexes = {}
+    for column in MATCH_COLUMNS:
+        if index := _first_subject(subjects, column):
+            kind = "bigint" if column == "user_id" else "string"
+            indexes[column] = F.broadcast(
+                spark.createDataFrame(list(index.items()), f"`__v_{column}` {kind}, `__s_{column}` int")
+            )
+    counts: list[dict[str, int]] = [{} for _ in subjects]
     for relation, columns in spark_tables(spark):
-        if cond := spark_condition(columns, ids):
-            counts[relation] = int(spark.sql(f"select count(*) from {relation} where {cond}").collect()[0][0])
+        matched = [c for c in MATCH_COLUMNS if c in columns and c in indexes]
+        if not matched:
+            continue
+        table = spark.table(relation).select(*(F.col(f"`{c}`") for c in matched))
+        for c in matched:
+            table = table.join(indexes[c], table[f"`{c}`"] == indexes[c][f"__v_{c}"], "left")
+        found = dict(
+            table.select(F.coalesce(*(F.col(f"__s_{c}") for c in matched)).alias("s"))
+            .where("s is not null")
+            .groupBy("s")
+            .count()
+            .collect()
+        )
+        for i, held in enumerate(counts):
+            held[relation] = int(found.get(i, 0))
     return counts
 
 
@@ -104,12 +142,37 @@ def postgres_match(columns: list[str], ids: Identifiers) -> tuple[str, list]:
 
 def postgres_counts(conn: Any, ids: Identifiers) -> dict[str, int]:
     """Rows matching the subject in every PostgreSQL table that can hold them (ends the read transaction)."""
-    counts = {}
-    for relation, columns in postgres_tables(conn).items():
-        where, params = postgres_match(columns, ids)
-        counts[relation] = conn.execute(f"select count(*) from {relation} where {where}", params).fetchone()[0]
+    return postgres_counts_by_subject(conn, [ids])[0]
+
+
+def postgres_counts_by_subject(
+    conn: Any, subjects: list[Identifiers], tables: dict[str, list[str]] | None = None
+) -> list[dict[str, int]]:
+    """Rows matching each subject in every PostgreSQL table that can hold them (or in `tables`): one query per
+    table, joining each match column to the subjects' values (ends the read transaction)."""
+    indexes = {c: _first_subject(subjects, c) for c in MATCH_COLUMNS}
+    counts: list[dict[str, int]] = [{} for _ in subjects]
+    for relation, columns in (postgres_tables(conn) if tables is None else tables).items():
+        joins, params = [], []
+        for n, c in enumerate(columns):
+            joins.append(f'left join unnest(%s::text[], %s::int[]) as m{n}(v, s) on t."{c}"::text = m{n}.v')
+            params += [[str(v) for v in indexes[c]], list(indexes[c].values())]
+        pick = "coalesce(" + ", ".join(f"m{n}.s" for n in range(len(columns))) + ")"
+        found = dict(
+            conn.execute(
+                f"select {pick}, count(*) from {relation} as t {' '.join(joins)} where {pick} is not null group by 1",
+                params,
+            ).fetchall()
+        )
+        for i, held in enumerate(counts):
+            held[relation] = int(found.get(i, 0))
     conn.commit()
     return counts
+
+
+def union(subjects: list[Identifiers]) -> Identifiers:
+    """The identifiers of several subjects together (a batch)."""
+    return {c: [v for ids in subjects for v in ids[c]] for c in MATCH_COLUMNS}
 
 
 def free_text_columns() -> dict[str, list[str]]:

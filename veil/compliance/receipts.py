@@ -39,6 +39,7 @@ class Receipt:
     as_of: dt.date | None = None
     cutoffs: dict[str, dt.date] = field(default_factory=dict)
     audit_head: str | None = None
+    batch_size: int = 1  # requests erased together with this one (one rebuild, one receipt each)
 
     @property
     def all_zero(self) -> bool:

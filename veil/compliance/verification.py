@@ -1,9 +1,10 @@
-"""The read-only checks that end an erasure: one verification query per store, whose result goes on the
-receipt, and the access packages still held about the subject."""
+"""The read-only checks that end an erasure: one verification query per store, whose result goes on each
+subject's receipt, and the access packages still held about them."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from veil.compliance.holdings import (
     postgres_tables,
     spark_condition,
     spark_tables,
+    union,
 )
 from veil.compliance.receipts import StoreCheck
 from veil.compliance.subjects import Subject
@@ -30,64 +32,81 @@ def access_packages(folder: Path, subject_refs: tuple[str, ...]) -> list[Path]:
     return out
 
 
-def verify_erasure(
-    spark: Any,
-    conn: Any,
-    ids: Identifiers,
-    before_spark: dict[str, int],
-    before_pg: dict[str, int],
-    deleted_pg: dict[str, int],
-    packages_removed: int,
-    subject: Subject,
-    free_text_removed: dict[str, int],
-) -> list[StoreCheck]:
-    """Stage 5, read-only: one check per store. Rows removed in PostgreSQL count what the re-export dropped
-    too (held before the erasure began)."""
-    checks = []
+@dataclass(frozen=True)
+class Erased:
+    """One subject of an erasure batch: what it held before, and what was removed outside the rebuild."""
+
+    subject: Subject
+    ids: Identifiers
+    before_spark: dict[str, int]
+    before_pg: dict[str, int]
+    deleted_pg: dict[str, int]
+    packages_removed: int
+    free_text_removed: dict[str, int]
+
+
+def _spark_count(spark: Any, relation: str, columns: list[str], ids: Identifiers) -> int:
+    where = spark_condition(columns, ids)
+    return int(spark.sql(f"select count(*) from {relation} where {where}").collect()[0][0]) if where else 0
+
+
+def verify_erasure(spark: Any, conn: Any, batch: list[Erased]) -> list[list[StoreCheck]]:
+    """Stage 5, read-only: one check per store and subject. Each store is queried once for the whole batch
+    (and per subject only where something remains). Rows removed in PostgreSQL count what the re-export
+    dropped too (held before the erasure began)."""
+    checks: list[list[StoreCheck]] = [[] for _ in batch]
+    everyone = union([e.ids for e in batch])
+
+    def add(store: str, removed: list[int | None], verification: str, remaining: list[int | None]) -> None:
+        for i, check in enumerate(checks):
+            check.append(StoreCheck(store, removed[i], verification, remaining[i]))
+
     for relation, columns in postgres_tables(conn).items():
-        where, params = postgres_match(columns, ids)
+        where, params = postgres_match(columns, everyone)
         shown = " or ".join(f"{c} = any(<subject {c}s>)" for c in columns)
-        remaining = conn.execute(f"select count(*) from {relation} where {where}", params).fetchone()[0]
-        checks.append(
-            StoreCheck(
-                f"postgresql:{relation}",
-                max(before_pg.get(relation, 0), deleted_pg.get(relation, 0)),
-                f"select count(*) from {relation} where {shown}",
-                remaining,
-            )
-        )
+        query = f"select count(*) from {relation} where {where}"
+        remaining = [0] * len(batch)  # nothing of them all together: nothing of any one (else each is counted)
+        if conn.execute(query, params).fetchone()[0]:
+            remaining = [conn.execute(query, postgres_match(columns, e.ids)[1]).fetchone()[0] for e in batch]
+        removed = [max(e.before_pg.get(relation, 0), e.deleted_pg.get(relation, 0)) for e in batch]
+        add(f"postgresql:{relation}", list(removed), f"select count(*) from {relation} where {shown}", list(remaining))
     conn.commit()
     for relation, columns in spark_tables(spark):
-        if not (cond := spark_condition(columns, ids)):
+        if not (cond := spark_condition(columns, everyone)):
             continue
-        shown = spark_condition(columns, {c: [f"<subject {c}>"] * len(v) for c, v in ids.items()}) or cond
-        remaining = spark.sql(f"select count(*) from {relation} where {cond}").collect()[0][0]
-        checks.append(
-            StoreCheck(
-                f"spark:{relation}",
-                before_spark.get(relation, 0),
-                f"select count(*) from {relation} where {shown}",
-                remaining,
-            )
-        )
+        shown = spark_condition(columns, {c: [f"<subject {c}s>"] if v else [] for c, v in everyone.items()}) or cond
+
+        remaining = [0] * len(batch)
+        if _spark_count(spark, relation, columns, everyone):
+            remaining = [_spark_count(spark, relation, columns, e.ids) for e in batch]
+        removed = [e.before_spark.get(relation, 0) for e in batch]
+        add(f"spark:{relation}", list(removed), f"select count(*) from {relation} where {shown}", list(remaining))
     folder = settings().home / "access_requests"
-    checks.append(
-        StoreCheck(
-            "files:access_requests/",
-            packages_removed,
-            "access packages whose subject reference is the subject's",
-            len(access_packages(folder, subject.subject_refs)),
-        )
+    add(
+        "files:access_requests/",
+        [e.packages_removed for e in batch],
+        "access packages whose subject reference is the subject's",
+        [len(access_packages(folder, e.subject.subject_refs)) for e in batch],
     )
-    still = free_text_rows(subject)
-    for table, removed in free_text_removed.items():
+    together_subject = Subject(
+        tuple(u for e in batch for u in e.subject.user_ids), tuple(c for e in batch for c in e.subject.contacts)
+    )
+    still = free_text_rows(together_subject)
+    for table in batch[0].free_text_removed:
         store = f"spark:raw.{table} (free text)"
-        checks.append(
-            StoreCheck(store, removed, "free text holding the subject's e-mail or phone", len(still.get(store, [])))
+        remaining = [0] * len(batch)
+        if still.get(store):
+            remaining = [len(free_text_rows(e.subject).get(store, [])) for e in batch]
+        add(
+            store,
+            [e.free_text_removed[table] for e in batch],
+            "free text holding the subject's e-mail or phone",
+            list(remaining),
         )
-    checks.append(
-        StoreCheck(
-            "event stream (Kafka topic)", None, "not applicable: no event stream is deployed in this installation", None
-        )
+    add(
+        "event stream (Kafka topic)",
+        [None] * len(batch),
+        "not applicable: no event stream is deployed in this installation",
+        [None] * len(batch),
     )
     return checks

@@ -3,7 +3,8 @@ order received, in a process holding the warehouse (its Spark session takes the 
 
 Each request is claimed in a transaction (`for update skip locked`), its subject resolved to accounts that are
 stored with it (`verifying`), then run (`running`) by the same functions as the CLI: `record_consent`,
-`access`, `erase`. Every step can run twice — consent decisions have an id derived from the request, access
+`access`, `erase_many` — erasures queued one after another run as one batch (one rebuild for up to BATCH_MAX
+requests, one receipt each). Every step can run twice — consent decisions have an id derived from the request, access
 and erasure reuse the request id — so a request found `running` (its worker was killed) is resumed; after
 MAX_ATTEMPTS it ends `failed`. When a request ends, its subject and accounts are cleared.
 """
@@ -26,28 +27,43 @@ PACKAGE_DAYS = 7
 """Days an access package stays downloadable (once)."""
 
 
-def _claim(conn: Any) -> tuple[str, str, str | None, dict | None, dict, int, dt.datetime] | None:
-    """The oldest open request, marked as taken by this worker (attempts + 1)."""
+BATCH_MAX = 100
+"""Erasure requests run together at most (one rebuild for them all)."""
+
+Claimed = tuple[str, str, str | None, dict | None, dict, int, dt.datetime]
+
+
+def _claim(conn: Any) -> list[Claimed]:
+    """The oldest open request, and when it is an erasure the erasures queued right after it (up to
+    BATCH_MAX, stopping at the first request of another kind, so the queue's order holds), marked as taken by
+    this worker (attempts + 1)."""
     with conn.transaction():
-        row = conn.execute(
-            f"""select request_id from {SCHEMA}.requests where status in ({", ".join(repr(s) for s in OPEN)})
-                order by received_at, request_id limit 1 for update skip locked"""
-        ).fetchone()
-        if row is None:
-            return None
-        return conn.execute(
+        rows = conn.execute(
+            f"""select request_id, kind from {SCHEMA}.requests
+                where status in ({", ".join(repr(s) for s in OPEN)})
+                order by received_at, request_id limit {BATCH_MAX} for update skip locked"""
+        ).fetchall()
+        taken: list[str] = []
+        for request_id, kind in rows:
+            if taken and (kind != "erasure" or rows[0][1] != "erasure"):
+                break
+            taken.append(request_id)
+        if not taken:
+            return []
+        claimed = conn.execute(
             f"""update {SCHEMA}.requests set attempts = attempts + 1, started_at = coalesce(started_at, now()),
                     status = case when status = 'received' then 'verifying' else status end
-                where request_id = %s
+                where request_id = any(%s)
                 returning request_id, kind, subject, accounts, details, attempts, received_at""",
-            (row[0],),
-        ).fetchone()
+            (taken,),
+        ).fetchall()
+    return sorted(claimed, key=lambda c: (c[6], c[0]))
 
 
 def _finish(conn: Any, request_id: str, status: str, result: dict | None, error: str | None) -> None:
     with conn.transaction():
         conn.execute(
-            f"""update {SCHEMA}.requests set status = %s, result = %s, error = %s, finished_at = now(),
+            f"""update {SCHEMA}.requests set status = %s, result = %s, error = %s, finished_at = clock_timestamp(),
                     subject = null, accounts = null
                 where request_id = %s""",
             (status, json.dumps(result, default=str) if result is not None else None, error, request_id),
@@ -74,7 +90,6 @@ def _resolve(conn: Any, request_id: str, subject: str | None, accounts: dict | N
 def _run(spark: Any, request_id: str, kind: str, subject: Subject, details: dict, received: dt.datetime) -> dict:
     from veil.compliance.access import access
     from veil.compliance.consent import record_consent
-    from veil.compliance.erase import erase
     from veil.jobs import rebuild_and_export
 
     if kind in ("consent", "opt_out"):
@@ -97,41 +112,81 @@ def _run(spark: Any, request_id: str, kind: str, subject: Subject, details: dict
             rebuild_and_export(spark)
         return {"consent_id": decision.consent_id, "subject_refs": list(decision.subject_refs),
                 "applied": bool(details.get("apply"))}  # fmt: skip
-    if kind == "access":
-        summary = access(spark, subject, request_id=request_id)
-        expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=PACKAGE_DAYS)
-        return {"rows": summary.total_rows, "stores": len(summary.rows), "subject_refs": list(summary.subject_refs),
-                "package_expires_at": expires.isoformat(timespec="seconds")}  # fmt: skip
-    receipt = erase(spark, subject, request_id=request_id)
-    if not receipt.all_zero:
-        raise VeilError(f"erasure {request_id} left rows: see receipts/erasure-{request_id}.json")
-    return {"receipt": receipt.to_dict()}
+    summary = access(spark, subject, request_id=request_id)
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=PACKAGE_DAYS)
+    return {"rows": summary.total_rows, "stores": len(summary.rows), "subject_refs": list(summary.subject_refs),
+            "package_expires_at": expires.isoformat(timespec="seconds")}  # fmt: skip
 
 
-def run_next(spark: Any, conn: Any) -> PrivacyRequest | None:
-    """Run the oldest open request to its end; returns it as it ended (None when the queue is empty). `conn`
-    must be an autocommit connection: each step commits on its own, and nothing stays open while the
-    request runs (its audit rows and exports use connections of their own)."""
+def _erase(spark: Any, batch: list[tuple[str, Subject]]) -> list[tuple[str, dict | None, str | None]]:
+    """(request_id, result, error) of each erasure of the batch, erased together."""
+    from veil.compliance.erase import erase_many
+
+    ended: list[tuple[str, dict | None, str | None]] = []
+    for receipt in erase_many(spark, batch):
+        if receipt.all_zero:
+            ended.append((receipt.request_id, {"receipt": receipt.to_dict()}, None))
+        else:
+            error = f"erasure left rows: see receipts/erasure-{receipt.request_id}.json"
+            ended.append((receipt.request_id, None, error))
+    return ended
+
+
+def _failure(exc: Exception) -> str:
+    """What a failed request records: a VeilError's first line (written to be shown), or only the type of an
+    unexpected error, whose text could quote data."""
+    if isinstance(exc, VeilError):
+        return str(exc).splitlines()[0]
+    return f"{type(exc).__name__} (see the worker's log)"
+
+
+def run_next(spark: Any, conn: Any) -> list[PrivacyRequest]:
+    """Run the oldest open request — or the batch of erasures it starts — to its end; returns the requests as
+    they ended, in the queue's order (empty when the queue is). `conn` must be an autocommit connection:
+    each step commits on its own, and nothing stays open while a request runs (its audit rows and exports use
+    connections of their own)."""
     if not conn.autocommit:
         raise VeilError("the privacy worker needs an autocommit PostgreSQL connection")
     claimed = _claim(conn)
-    if claimed is None:
-        return None
-    request_id, kind, subject, accounts, details, attempts, received = claimed
-    if attempts > MAX_ATTEMPTS:
-        _finish(conn, request_id, "failed", None, f"interrupted {attempts - 1} times (the worker stopped mid-request)")
-        return get_request(conn, request_id)
-    try:
-        resolved = _resolve(conn, request_id, subject, accounts)
-        result = _run(spark, request_id, kind, resolved, details, received)
-    except VeilError as exc:
-        _finish(conn, request_id, "failed", None, str(exc).splitlines()[0])
-    except Exception as exc:  # an unexpected error: its text could quote data, so only its type is kept
-        _finish(conn, request_id, "failed", None, f"{type(exc).__name__} (see the worker's log)")
-        raise
-    else:
-        _finish(conn, request_id, "done", result, None)
-    return get_request(conn, request_id)
+    ended: dict[str, tuple[str, dict | None, str | None]] = {}
+    erasures: list[tuple[str, Subject]] = []
+    for request_id, kind, subject, accounts, details, attempts, received in claimed:
+        if attempts > MAX_ATTEMPTS:
+            ended[request_id] = ("failed", None, f"interrupted {attempts - 1} times (the worker stopped mid-request)")
+            continue
+        try:
+            resolved = _resolve(conn, request_id, subject, accounts)
+            if kind == "erasure":
+                erasures.append((request_id, resolved))
+            else:
+                ended[request_id] = ("done", _run(spark, request_id, kind, resolved, details, received), None)
+        except Exception as exc:
+            ended[request_id] = ("failed", None, _failure(exc))
+            if not isinstance(exc, VeilError):
+                _finish_all(conn, claimed, ended)
+                raise
+    if erasures:
+        try:
+            for request_id, result, error in _erase(spark, erasures):
+                ended[request_id] = ("failed", None, error) if error else ("done", result, None)
+        except Exception as exc:
+            for request_id, _ in erasures:
+                ended[request_id] = ("failed", None, _failure(exc))
+            if not isinstance(exc, VeilError):
+                _finish_all(conn, claimed, ended)
+                raise
+    return _finish_all(conn, claimed, ended)
+
+
+def _finish_all(conn: Any, claimed: list[Claimed], ended: dict[str, tuple[str, dict | None, str | None]]) -> list:
+    """Record each claimed request's end, in the queue's order; returns them as they ended."""
+    out = []
+    for request_id, *_ in claimed:
+        if request_id in ended:
+            status, result, error = ended[request_id]
+            _finish(conn, request_id, status, result, error)
+            out.append(get_request(conn, request_id))
+    return out
 
 
 def work(
@@ -148,12 +203,13 @@ def work(
     with connect(settings().postgres_url, autocommit=True) as conn:
         ensure_schema(conn)
         while True:
-            request = run_next(spark, conn)
-            if request is None:
+            requests = run_next(spark, conn)
+            if not requests:
                 if once:
                     return ended
                 time.sleep(poll_seconds)
                 continue
-            ended += 1
-            if on_request:
-                on_request(request)
+            ended += len(requests)
+            for request in requests:
+                if on_request:
+                    on_request(request)

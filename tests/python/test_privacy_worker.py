@@ -1,0 +1,97 @@
+"""The privacy worker killed mid-erasure: a real `veil privacy-worker` process, SIGKILLed while its `dbt build`
+runs (the raw files already rewritten, the marts not yet), leaves the request `running`; the next worker
+resumes it to `done` with a clean receipt. The worker needs a warehouse of its own (one Spark process per
+session-mode warehouse, and this test session's holds the shared one), so it gets a small one here, in its
+own home and PostgreSQL database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import ROOT, prepare_test_database
+
+pytestmark = pytest.mark.e2e
+
+
+def _wait(condition, seconds: float, what: str, worker: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if worker is not None and worker.poll() is not None:
+            raise AssertionError(f"the worker exited ({worker.returncode}) before {what}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {what} within {seconds} s")
+        time.sleep(0.5)
+
+
+def test_a_worker_killed_mid_erasure_leaves_it_running_and_the_next_worker_resumes_it_to_done(tmp_path, pg_url):
+    import psycopg
+    import pyarrow.dataset as ds
+    from test_privacy_api import _values_anywhere
+
+    from veil.compliance.requests import ensure_schema, file_request
+    from veil.compliance.subjects import partner_pseudonym, pseudonym
+
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    server, database = pg_url.rsplit("/", 1)[0], "test_privacy_worker"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:  # a database of this test alone
+        admin.execute(f"drop database if exists {database} with (force)")
+    url = f"{server}/{database}"
+    prepare_test_database(url)
+    env = {**os.environ, "VEIL_HOME": str(home), "VEIL_POSTGRES_URL": url,
+           "DBT_TARGET_PATH": str(home / "target"), "DBT_LOG_PATH": str(home / "logs")}  # fmt: skip
+    veil = [sys.executable, "-m", "veil.cli"]
+    subprocess.run([*veil, "generate", "--users", "300", "--events", "6000", "--seed", "11", "--workers", "1",
+                    "--quiet"], cwd=ROOT, env=env, check=True, capture_output=True)  # fmt: skip
+
+    events = ds.dataset(home / "warehouse" / "raw" / "events", format="parquet").to_table(columns=["user_id"])
+    counts = events.group_by("user_id").aggregate([("user_id", "count")]).sort_by([("user_id_count", "descending")])
+    user_id = counts.column("user_id")[0].as_py()
+    with psycopg.connect(url, autocommit=True) as conn:
+        ensure_schema(conn)
+        request, _ = file_request(conn, "erasure", str(user_id), "kill-test")
+
+    def status() -> tuple:
+        with psycopg.connect(url) as conn:
+            return conn.execute(
+                "select status, attempts, finished_at, result from privacy_ops.requests where request_id = %s",
+                (request.request_id,),
+            ).fetchone()
+
+    ledger = home / "warehouse" / "compliance" / "erasure_ledger" / f"erasure_ledger-{request.request_id}.parquet"
+    dbt_log = home / "logs" / "dbt.log"
+    with open(tmp_path / "worker-1.log", "wb") as log:
+        worker = subprocess.Popen([*veil, "privacy-worker", "--poll", "0.5"], cwd=ROOT, env=env, stdout=log,
+                                  stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+        try:  # kill it once the raw files are rewritten and its dbt build is under way
+            _wait(lambda: ledger.exists(), 240, "erasure ledger entry", worker)
+            _wait(lambda: dbt_log.exists() and dbt_log.stat().st_mtime > ledger.stat().st_mtime + 2, 240,
+                  "dbt build", worker)  # fmt: skip
+        finally:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
+    assert worker.returncode == -signal.SIGKILL
+    state, attempts, finished, result = status()
+    assert (state, attempts, finished, result) == ("running", 1, None, None)  # visibly unfinished, not done
+
+    resumed = subprocess.run([*veil, "privacy-worker", "--once"], cwd=ROOT, env=env, capture_output=True,
+                             text=True, timeout=900)  # fmt: skip
+    assert resumed.returncode == 0, resumed.stdout[-2000:] + resumed.stderr[-2000:]
+    assert f"request {request.request_id} (erasure): done" in resumed.stdout
+    state, attempts, finished, result = status()
+    assert (state, attempts) == ("done", 2) and finished is not None
+    receipt = result["receipt"]
+    assert receipt["all_zero"] and receipt["rows_removed"] > 0
+    assert {s["store"] for s in receipt["stores"] if s["rows_removed"]} >= {"spark:raw.users", "spark:raw.events"}
+    built = {s["store"] for s in receipt["stores"]}
+    assert "spark:marts.fct_events" in built and "postgresql:analytics.fct_events" in built  # the build finished
+    key = pseudonym(user_id)
+    with psycopg.connect(url) as conn:
+        assert _values_anywhere(home, conn, {key, partner_pseudonym(key)}, {user_id}) == {}
+        assert conn.execute("select count(*) from analytics.dim_users").fetchone()[0] > 200
