@@ -1,8 +1,8 @@
 """The privacy worker killed mid-erasure: a real `veil privacy-worker` process, SIGKILLed while its `dbt build`
-runs (the raw files already rewritten, the marts not yet), leaves the request `running`; the next worker
+runs (the raw files already rewritten, the marts not yet rebuilt), leaves the request `running`; the next worker
 resumes it to `done` with a clean receipt. The worker needs a warehouse of its own (one Spark process per
-session-mode warehouse, and this test session's holds the shared one), so it gets a small one here, in its
-own home and PostgreSQL database."""
+session-mode warehouse, and this test session's holds the shared one), so `veil run` builds a small one
+here, in its own home and PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -19,11 +19,13 @@ from conftest import ROOT, prepare_test_database
 pytestmark = pytest.mark.e2e
 
 
-def _wait(condition, seconds: float, what: str, worker: subprocess.Popen | None = None) -> None:
+def _wait(condition, seconds: float, what: str, worker: subprocess.Popen, state) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
-        if worker is not None and worker.poll() is not None:
+        if worker.poll() is not None:
             raise AssertionError(f"the worker exited ({worker.returncode}) before {what}")
+        if state()[0] not in ("received", "verifying", "running"):
+            raise AssertionError(f"the request ended before {what}: {state()}")
         if time.monotonic() > deadline:
             raise AssertionError(f"no {what} within {seconds} s")
         time.sleep(0.5)
@@ -47,13 +49,14 @@ def test_a_worker_killed_mid_erasure_leaves_it_running_and_the_next_worker_resum
     env = {**os.environ, "VEIL_HOME": str(home), "VEIL_POSTGRES_URL": url,
            "DBT_TARGET_PATH": str(home / "target"), "DBT_LOG_PATH": str(home / "logs")}  # fmt: skip
     veil = [sys.executable, "-m", "veil.cli"]
-    subprocess.run([*veil, "generate", "--users", "300", "--events", "6000", "--seed", "11", "--workers", "1",
-                    "--quiet"], cwd=ROOT, env=env, check=True, capture_output=True)  # fmt: skip
+    subprocess.run([*veil, "run", "--users", "300", "--events", "6000", "--seed", "11", "--workers", "1"],
+                   cwd=ROOT, env=env, check=True, capture_output=True)  # fmt: skip
 
     events = ds.dataset(home / "warehouse" / "raw" / "events", format="parquet").to_table(columns=["user_id"])
     counts = events.group_by("user_id").aggregate([("user_id", "count")]).sort_by([("user_id_count", "descending")])
-    user_id = counts.column("user_id")[0].as_py()
     with psycopg.connect(url, autocommit=True) as conn:
+        profiled = {r[0] for r in conn.execute("select user_key from analytics.dim_users").fetchall()}
+        user_id = next(u for u in counts.column("user_id").to_pylist() if u and pseudonym(u) in profiled)
         ensure_schema(conn)
         request, _ = file_request(conn, "erasure", str(user_id), "kill-test")
 
@@ -70,15 +73,17 @@ def test_a_worker_killed_mid_erasure_leaves_it_running_and_the_next_worker_resum
         worker = subprocess.Popen([*veil, "privacy-worker", "--poll", "0.5"], cwd=ROOT, env=env, stdout=log,
                                   stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
         try:  # kill it once the raw files are rewritten and its dbt build is under way
-            _wait(lambda: ledger.exists(), 240, "erasure ledger entry", worker)
-            _wait(lambda: dbt_log.exists() and dbt_log.stat().st_mtime > ledger.stat().st_mtime + 2, 240,
-                  "dbt build", worker)  # fmt: skip
+            _wait(lambda: ledger.exists(), 240, "erasure ledger entry", worker, status)
+            _wait(lambda: dbt_log.stat().st_mtime > ledger.stat().st_mtime + 2, 240, "dbt build", worker, status)
         finally:
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
     assert worker.returncode == -signal.SIGKILL
     state, attempts, finished, result = status()
     assert (state, attempts, finished, result) == ("running", 1, None, None)  # visibly unfinished, not done
+    with psycopg.connect(url) as conn:  # half-done: gone from the raw files, still in the old marts
+        assert conn.execute("select count(*) from analytics.dim_users where user_key = %s", (pseudonym(user_id),)
+                            ).fetchone()[0] == 1  # fmt: skip
 
     resumed = subprocess.run([*veil, "privacy-worker", "--once"], cwd=ROOT, env=env, capture_output=True,
                              text=True, timeout=900)  # fmt: skip
@@ -88,7 +93,10 @@ def test_a_worker_killed_mid_erasure_leaves_it_running_and_the_next_worker_resum
     assert (state, attempts) == ("done", 2) and finished is not None
     receipt = result["receipt"]
     assert receipt["all_zero"] and receipt["rows_removed"] > 0
-    assert {s["store"] for s in receipt["stores"] if s["rows_removed"]} >= {"spark:raw.users", "spark:raw.events"}
+    stores = {s["store"]: (s["rows_removed"], s["remaining"]) for s in receipt["stores"]}
+    # the receipt counts what the resumed run removed: the raw rows went with the killed run
+    assert stores["spark:raw.users"] == stores["spark:raw.events"] == (0, 0)
+    assert stores["spark:marts.dim_users"] == stores["postgresql:analytics.dim_users"] == (1, 0)
     built = {s["store"] for s in receipt["stores"]}
     assert "spark:marts.fct_events" in built and "postgresql:analytics.fct_events" in built  # the build finished
     key = pseudonym(user_id)

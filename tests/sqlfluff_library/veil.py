@@ -63,8 +63,12 @@ def run_timestamp():
 
 
 def choose_generalization(relation, sensitive_column, k=None, l=None):
-    return {"levels": {"age": "exact", "geography": "city", "signup_date": "day", "gender": "exact"},
-            "suppressed": 0, "total": 0, "loss": 0.0}
+    return {
+        "levels": {"age": "exact", "geography": "city", "signup_date": "day", "gender": "exact"},
+        "suppressed": 0,
+        "total": 0,
+        "loss": 0.0,
+    }
 
 
 def generalize(hierarchy, level):
