@@ -110,7 +110,8 @@ def pseudonym_key() -> str:
 
 
 def prepare_test_database(url: str) -> None:
-    """Create the test database (from the server's `postgres` database) and pgcrypto if they are missing.
+    """Create the test database (from the server's `postgres` database) if it is missing, empty it of every
+    schema an earlier session left, and create pgcrypto.
     Raises psycopg.OperationalError when the server does not answer or refuses the login."""
     import psycopg
 
@@ -124,6 +125,12 @@ def prepare_test_database(url: str) -> None:
             admin.execute(f'create database "{dbname}"')
         conn = psycopg.connect(url, connect_timeout=3, autocommit=True)
     with conn:
+        # what an earlier test session left (built under its own keys) is not this session's: start empty
+        for (schema,) in conn.execute(
+            "select nspname from pg_namespace where nspname not in ('public', 'information_schema') "
+            "and nspname not like 'pg\\_%'"
+        ).fetchall():
+            conn.execute(f'drop schema "{schema}" cascade')
         # the postgres dbt target's on-run-start creates pgcrypto; `dbt show` runs no hooks, so do it here too
         conn.execute("create extension if not exists pgcrypto")
 
