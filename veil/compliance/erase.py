@@ -33,7 +33,6 @@ import pyarrow.parquet as pq
 
 from veil.audit import record_event
 from veil.compliance.holdings import (
-    DERIVED_SCHEMAS,
     Identifiers,
     free_text_columns,
     free_text_mask,
@@ -41,11 +40,10 @@ from veil.compliance.holdings import (
     postgres_counts_by_subject,
     postgres_match,
     postgres_tables,
-    spark_condition,
     spark_counts_by_subject,
-    spark_tables,
     union,
 )
+from veil.compliance.incremental import clear_incremental_partitions
 from veil.compliance.ledgers import CONSENT_CHANGES, ERASURES, ensure_all
 from veil.compliance.receipts import Receipt, write_receipt
 from veil.compliance.subjects import Subject, resolve_subject
@@ -145,33 +143,6 @@ def _rebuild(spark: Any, user_keys: list[str], request_ids: str) -> None:
         spark.sql(f"drop table {HISTORY_LOG}__erasing")
 
 
-def _clear_incremental_partitions(spark: Any, everyone: Identifiers) -> dict[str, int]:
-    """Stage 3a, before the rebuild: an incremental model that overwrites date partitions (fct_events) rewrites
-    only the partitions its rebuild produces rows for, so a day whose only rows were the subjects' would keep
-    them — and feed every model built from it. Each partition holding a subject is dropped first; the rebuild
-    (a full one: no lookback window) writes back every partition that still has rows. Returns partitions
-    dropped per table."""
-    from veil.warehouse.project import project_models, relation_name
-
-    incremental = {
-        relation_name(n)
-        for n in project_models()
-        if n["config"].get("materialized") == "incremental" and n["config"].get("partition_by")
-    }
-    dropped = {}
-    for relation, columns in spark_tables(spark, DERIVED_SCHEMAS):
-        if relation not in incremental or not (cond := spark_condition(columns, everyone)):
-            continue
-        if not (keys := [c.name for c in spark.catalog.listColumns(relation) if c.isPartition]):
-            continue
-        stale = spark.sql(f"select distinct {', '.join(f'`{k}`' for k in keys)} from {relation} where {cond}").collect()
-        if stale:
-            specs = ", ".join("partition (" + ", ".join(f"`{k}` = '{row[k]}'" for k in keys) + ")" for row in stale)
-            spark.sql(f"alter table {relation} drop if exists {specs}")
-            dropped[relation] = len(stale)
-    return dropped
-
-
 def _erase_postgres(conn: Any, batch: list[tuple[str, Subject]], ids: list[Identifiers]) -> list[dict[str, int]]:
     """Stage 4 (after the re-export): delete the subjects from every PostgreSQL table that can hold them — the
     exported marts, and where the project runs on the postgres target, its raw copies and models. Returns rows
@@ -226,7 +197,7 @@ def erase_many(spark: Any, batch: list[tuple[str, Subject]]) -> list[Receipt]:
 
     free_text_removed = _remove_from_sources(spark, batch)
     names = ", ".join(request_id for request_id, _ in batch[:3]) + (f" (+{len(batch) - 3})" if len(batch) > 3 else "")
-    _clear_incremental_partitions(spark, union(ids))
+    clear_incremental_partitions(spark, union(ids))
     _rebuild(spark, [k for _, subject in batch for k in subject.user_keys], names)
     export_marts(spark)
     packages = []
