@@ -9,7 +9,6 @@ import json
 import shutil
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -237,6 +236,29 @@ def _marks(driver, selector: str) -> int:
     return len(driver.find_elements("css selector", selector))
 
 
+def _wait_for_marks(driver, selector: str, at_least: int, timeout: float = 30) -> int:
+    """Charts are drawn by script after load: wait until they are, then count (fails with the count seen)."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:
+        WebDriverWait(driver, timeout).until(lambda d: _marks(d, selector) >= at_least)
+    except TimeoutException:
+        pass
+    return _marks(driver, selector)
+
+
+def _submit(driver, button_selector: str, timeout: float = 60) -> None:
+    """Click a form's button and wait until the page it posts to has replaced this one and finished loading."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element("tag name", "html")
+    driver.find_element("css selector", button_selector).click()
+    WebDriverWait(driver, timeout).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, timeout).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def test_dashboard_pages_render_charts_without_errors_or_outside_requests(server, browser):
     expected = {
         "/": [("#active-users svg path.mark-line, #active-users svg g.mark-line path", 1),
@@ -248,9 +270,10 @@ def test_dashboard_pages_render_charts_without_errors_or_outside_requests(server
     }  # fmt: skip
     for path, checks in expected.items():
         browser.get(f"{server}{path}")
-        time.sleep(0.5 if path != "/docs" else 2)
         for selector, at_least in checks:
-            assert _marks(browser, selector) >= at_least, (path, selector)
+            assert _wait_for_marks(browser, selector, at_least) >= at_least, (path, selector)
+        if path == "/docs":
+            _wait_for_marks(browser, ".swagger-ui .opblock", 1)
         urls, errors = _requests_and_errors(browser)
         assert errors == [], (path, errors)
         outside = {u for u in urls if not u.startswith(("http://127.0.0.1", "data:", "about:"))}
@@ -271,7 +294,7 @@ def test_budget_gauge_changes_after_a_query(server, browser, dates):
     token = _key("dashboard", 3.0)
     browser.get(f"{server}/signin")
     browser.find_element(By.ID, "api_key").send_keys(token)
-    browser.find_element(By.CSS_SELECTOR, "form[action='/signin'] button").click()
+    _submit(browser, "form[action='/signin'] button")
     assert browser.current_url.endswith("/query")
     before = float(browser.find_element(By.ID, "budget-remaining").text)
     gauge_before = browser.find_element(By.CSS_SELECTOR, ".gauge svg").get_attribute("outerHTML")
@@ -283,12 +306,12 @@ def test_budget_gauge_changes_after_a_query(server, browser, dates):
     epsilon = browser.find_element(By.ID, "epsilon")
     epsilon.clear()
     epsilon.send_keys("0.5")
-    browser.find_element(By.CSS_SELECTOR, "#query-form button").click()
+    _submit(browser, "#query-form button")
     after = float(browser.find_element(By.ID, "budget-remaining").text)
     assert after == pytest.approx(before - 0.5)
     assert browser.find_element(By.CSS_SELECTOR, ".gauge svg").get_attribute("outerHTML") != gauge_before
     assert _marks(browser, "#result table tbody tr") == 14
-    assert _marks(browser, "#result svg g.mark-line path, #result svg path.mark-line") >= 1
+    assert _wait_for_marks(browser, "#result svg g.mark-line path, #result svg path.mark-line", 1) >= 1
     _, errors = _requests_and_errors(browser)
     assert errors == []
     browser.save_screenshot(str(ARTIFACTS / "dashboard_query.png"))

@@ -84,22 +84,24 @@ def _exact(conn, sql: str) -> dict:
 
 @pytest.mark.parametrize("metric", ["active_users", "events"])
 def test_intervals_cover_the_exact_value_at_their_stated_rate(known, metric):
-    """400 independent draws of the served cells: the 95% noise interval holds the exact value >= 93%."""
+    """4,000 independent draws of the served cells: the 95% interval holds the exact value at >= 93.7%, 3.7
+    standard errors under 95% (a false alarm about 1 in 10,000 runs; the continuous-formula interval this
+    replaced held 92.7% at scale 1 and fails here; the exact rate is tested in test_privacy_releases)."""
     column = "count(distinct user_key)" if metric == "active_users" else "sum(events)"
     exact = _exact(known, f"select event_date::text, {column} from {SCHEMA}.dp_query_user_days group by 1")
     q = request(metrics=[metric], epsilon=1.0)
     p = plan(q, SCHEMA)
     noises = choose_noise(p, q)
     hits = total = 0
-    for _ in range(40):  # 40 draws x 10 days = 400 cells
+    for _ in range(400):  # 400 draws x 10 days = 4,000 cells
         results, suppressed = compute(known, p, noises)
         assert suppressed == 0 and len(results) == 10
         for r in results:
             cell, truth = r["metrics"][metric], exact[r["dimensions"]["date"]]
             hits += cell["ci_low"] <= truth <= cell["ci_high"]
             total += 1
-    assert total == 400
-    assert hits / total >= 0.93, f"coverage {hits / total:.3f}"
+    assert total == 4000
+    assert hits / total >= 0.937, f"coverage {hits / total:.3f}"
 
 
 def test_filters_and_selection_on_a_known_dataset(known):

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from statistics import NormalDist
 from typing import Any, Literal
 
@@ -102,12 +103,37 @@ def gaussian_scale(l2_sensitivity: float, epsilon: float, delta: float) -> float
     return hi
 
 
-def interval_halfwidth(scale: float, confidence: float = 0.95, mechanism: Mechanism = "laplace") -> float:
-    """|noise| <= t with probability >= confidence: discrete Laplace t = scale * ln(1/(1-c)); discrete
-    Gaussian t = z * scale (its variance is at most scale squared)."""
+def interval_halfwidth(scale: float, confidence: float = 0.95, mechanism: Mechanism = "laplace") -> int:
+    """The smallest integer t with P(|noise| <= t) >= confidence for the integer noise itself (so value +- t
+    holds the exact answer at the stated rate). The continuous formulas (scale x ln 20, 1.96 x scale) fall
+    short at small scales: at scale 1 they cover only 92.7% (Laplace) and 88% (Gaussian)."""
+    alpha = 1 - confidence
     if mechanism == "gaussian":
-        return NormalDist().inv_cdf(1 - (1 - confidence) / 2) * scale
-    return scale * math.log(1 / (1 - confidence))
+        return _gaussian_halfwidth(scale, alpha)
+    q = math.exp(-1 / scale)  # discrete Laplace: P(|X| >= k) = 2 q^k / (1 + q) for k >= 1
+    t = max(0, math.ceil(math.log(alpha * (1 + q) / 2) / math.log(q)) - 1)
+    while t > 0 and 2 * q**t / (1 + q) <= alpha:  # floating-point slack on the ceiling: keep it the smallest
+        t -= 1
+    while 2 * q ** (t + 1) / (1 + q) > alpha:
+        t += 1
+    return t
+
+
+@lru_cache(maxsize=256)
+def _gaussian_halfwidth(scale: float, alpha: float) -> int:
+    """Discrete Gaussian P(X = x) ~ exp(-x^2 / 2 scale^2): sum the mass outward from 0 until 1 - alpha is
+    held. Past 10^5 the lattice is fine enough that the continuous quantile, rounded up, is the answer."""
+    z = NormalDist().inv_cdf(1 - alpha / 2)
+    if scale > 1e5:
+        return math.ceil(z * scale)
+    weights = [math.exp(-(x * x) / (2 * scale * scale)) for x in range(math.ceil(12 * scale) + 2)]
+    total = weights[0] + 2 * math.fsum(weights[1:])
+    held = weights[0]
+    t = 0
+    while held / total < 1 - alpha:
+        t += 1
+        held += 2 * weights[t]
+    return t
 
 
 def noisy_mean(rows: list[dict], release: Release, epsilon: float, delta: float) -> tuple[list[dict], float]:
