@@ -10,6 +10,7 @@ order below (changing modules last) only saves those rebuilds.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import secrets
 import shutil
@@ -133,6 +134,44 @@ def prepare_test_database(url: str) -> None:
             conn.execute(f'drop schema "{schema}" cascade')
         # the postgres dbt target's on-run-start creates pgcrypto; `dbt show` runs no hooks, so do it here too
         conn.execute("create extension if not exists pgcrypto")
+
+
+@dataclasses.dataclass(frozen=True)
+class SmallRun:
+    """A warehouse `veil run` built in a home and PostgreSQL database of its own (for tests that need a Spark
+    process of their own: one per session-mode warehouse, and this test session's holds the shared one)."""
+
+    home: Path
+    url: str
+    env: dict
+
+
+SMALL_RUN = ("--users", "300", "--events", "6000", "--seed", "11", "--workers", "1")
+
+
+def small_veil_run(home: Path, pg_url: str, database: str, **extra_env: str) -> SmallRun:
+    """`veil run` at 300 users / 6,000 events (seed 11) into `home` and PostgreSQL database `database`."""
+    import psycopg
+
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    server = pg_url.rsplit("/", 1)[0]
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f"drop database if exists {database} with (force)")
+    url = f"{server}/{database}"
+    prepare_test_database(url)
+    env = {**os.environ, "VEIL_HOME": str(home), "VEIL_POSTGRES_URL": url,
+           "DBT_TARGET_PATH": str(home / "target"), "DBT_LOG_PATH": str(home / "logs"), **extra_env}  # fmt: skip
+    done = subprocess.run([sys.executable, "-m", "veil.cli", "run", *SMALL_RUN], cwd=ROOT, env=env,
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return SmallRun(home, url, env)
+
+
+@pytest.fixture(scope="session")
+def small_run(tmp_path_factory: Any, pg_url: str) -> SmallRun:
+    """The local small warehouse. test_cluster.py compares its marts before test_privacy_worker.py erases
+    from it (modules run in name order)."""
+    return small_veil_run(tmp_path_factory.mktemp("small") / "home", pg_url, "test_small_run")
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,8 @@
 """The privacy worker killed mid-erasure: a real `veil privacy-worker` process, SIGKILLed while its `dbt build`
 runs (the raw files already rewritten, the marts not yet rebuilt), leaves the request `running`; the next worker
 resumes it to `done` with a clean receipt. The worker needs a warehouse of its own (one Spark process per
-session-mode warehouse, and this test session's holds the shared one), so `veil run` builds a small one
-here, in its own home and PostgreSQL database."""
+session-mode warehouse, and this test session's holds the shared one): the `small_run` one, built by `veil run`
+in its own home and PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from conftest import ROOT, prepare_test_database
+from conftest import ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -31,7 +31,7 @@ def _wait(condition, seconds: float, what: str, worker: subprocess.Popen, state)
         time.sleep(0.5)
 
 
-def test_a_worker_killed_mid_erasure_leaves_it_running_and_the_next_worker_resumes_it_to_done(tmp_path, pg_url):
+def test_a_worker_killed_mid_erasure_leaves_it_running_and_the_next_worker_resumes_it_to_done(tmp_path, small_run):
     import psycopg
     import pyarrow.dataset as ds
     from test_privacy_api import _values_anywhere
@@ -39,18 +39,8 @@ def test_a_worker_killed_mid_erasure_leaves_it_running_and_the_next_worker_resum
     from veil.compliance.requests import ensure_schema, file_request
     from veil.compliance.subjects import partner_pseudonym, pseudonym
 
-    home = tmp_path / "home"
-    home.mkdir(mode=0o700)
-    server, database = pg_url.rsplit("/", 1)[0], "test_privacy_worker"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:  # a database of this test alone
-        admin.execute(f"drop database if exists {database} with (force)")
-    url = f"{server}/{database}"
-    prepare_test_database(url)
-    env = {**os.environ, "VEIL_HOME": str(home), "VEIL_POSTGRES_URL": url,
-           "DBT_TARGET_PATH": str(home / "target"), "DBT_LOG_PATH": str(home / "logs")}  # fmt: skip
+    home, url, env = small_run.home, small_run.url, small_run.env
     veil = [sys.executable, "-m", "veil.cli"]
-    subprocess.run([*veil, "run", "--users", "300", "--events", "6000", "--seed", "11", "--workers", "1"],
-                   cwd=ROOT, env=env, check=True, capture_output=True)  # fmt: skip
 
     events = ds.dataset(home / "warehouse" / "raw" / "events", format="parquet").to_table(columns=["user_id"])
     counts = events.group_by("user_id").aggregate([("user_id", "count")]).sort_by([("user_id_count", "descending")])
