@@ -11,6 +11,7 @@ USERS ?= 100000
 EVENTS ?= 5000000
 SEED ?= 42
 WORKERS ?= 2
+TEST_WORKERS ?= 2
 export PYSPARK_PYTHON := $(CURDIR)/$(BIN)/python
 export VEIL_HOME ?= $(CURDIR)
 export DBT_PROFILES_DIR ?= $(CURDIR)/profiles
@@ -45,9 +46,10 @@ run: install
 serve: install
 	$(BIN)/veil serve
 
-## every test: sqlfluff, pytest (unit, Spark, PostgreSQL, dbt build/tests on both targets, end to end)
+## every test: sqlfluff, pytest (unit, Spark, PostgreSQL, dbt build/tests on both targets, end to end) in
+## TEST_WORKERS processes: the shared Spark warehouse's tests in one, the other modules beside it
 test: install lint
-	$(WITH_KEY) $(BIN)/pytest -q
+	$(WITH_KEY) $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 PY_DIRS := veil generator bench tests/python
 

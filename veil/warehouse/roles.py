@@ -26,12 +26,14 @@ ROLES = (ANALYST, READER, AUDITOR, API)
 
 
 def ensure_roles(conn: Any) -> None:
-    """Create the group roles and their schema privileges if missing (inside the caller's transaction)."""
+    """Create the group roles and their schema privileges if missing (inside the caller's transaction). Roles
+    belong to the whole server: another database's export may be creating the same one at this moment."""
     for role in ROLES:
         conn.execute(f"""do $$ begin
             if not exists (select 1 from pg_roles where rolname = '{role}') then
                 create role {role} nologin;
             end if;
+        exception when duplicate_object or unique_violation then null;
         end $$""")
     conn.execute("create schema if not exists analytics")
     conn.execute(f"grant usage on schema analytics to {ANALYST}, {READER}, {API}")
