@@ -11,7 +11,6 @@ USERS ?= 100000
 EVENTS ?= 5000000
 SEED ?= 42
 WORKERS ?= 2
-TEST_WORKERS ?= 2
 export PYSPARK_PYTHON := $(CURDIR)/$(BIN)/python
 export VEIL_HOME ?= $(CURDIR)
 export DBT_PROFILES_DIR ?= $(CURDIR)/profiles
@@ -46,10 +45,9 @@ run: install
 serve: install
 	$(BIN)/veil serve
 
-## every test: sqlfluff, pytest (unit, Spark, PostgreSQL, dbt build/tests on both targets, end to end) in
-## TEST_WORKERS processes: the shared Spark warehouse's tests in one, the other modules beside it
+## every test: sqlfluff, pytest (unit, Spark, PostgreSQL, dbt build/tests on both targets, end to end)
 test: install lint
-	$(WITH_KEY) $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup
+	$(WITH_KEY) $(BIN)/pytest -q
 
 PY_DIRS := veil generator bench tests/python
 

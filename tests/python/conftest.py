@@ -25,10 +25,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# `make test` runs two pytest-xdist workers (gw0, gw1): each has a home and a test database of its own
-WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
-_SERVER_URL = os.environ.get("VEIL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-TEST_POSTGRES_URL = f"{_SERVER_URL}_{WORKER}" if WORKER else _SERVER_URL
+TEST_POSTGRES_URL = os.environ.get("VEIL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 E2E_USERS, E2E_EVENTS, E2E_SEED = 3_000, 150_000, 7
 E2E_DIRTY_RATE = 0.01
 TODAY = "2026-12-01"
@@ -36,7 +33,7 @@ CHANGING_MODULES = ("test_warehouse_compliance.py", "test_privacy_api.py", "test
 
 
 def pytest_configure(config: Any) -> None:
-    base = Path(config.rootpath) / ".pytest-warehouse" / WORKER  # (WORKER is "" without xdist)
+    base = Path(config.rootpath) / ".pytest-warehouse"
     os.environ["VEIL_HOME"] = str(base)
     os.environ["DBT_TARGET_PATH"] = str(base / "target")
     os.environ["DBT_LOG_PATH"] = str(base / "logs")
@@ -52,18 +49,8 @@ def pytest_configure(config: Any) -> None:
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
-    """Modules that change the shared warehouse run last (a speed-up only: see the module docstring).
-    Under `pytest -n 2 --dist loadgroup` every test of this process's Spark warehouse runs in one worker
-    (one Spark process per metastore), the tests of `small_run` in one worker, each other module in one."""
+    """Modules that change the shared warehouse run last (a speed-up only: see the module docstring)."""
     items.sort(key=lambda item: item.path.name in CHANGING_MODULES)
-    for item in items:
-        if "spark" in item.fixturenames:
-            group = "warehouse"
-        elif "small_run" in item.fixturenames:
-            group = "small_run"
-        else:
-            group = item.path.name
-        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @contextlib.contextmanager
