@@ -30,6 +30,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
 	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/python -m veil.warehouse.local_fs >/dev/null
 	@rm -f $(VENV)/.installed-* && touch $@
 
 # Per-checkout secrets for keyed pseudonyms (kept out of git; export DBT_ENV_SECRET_*_KEY to override).

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Debian packages Veil needs, installed only when missing (idempotent): a Java runtime for Spark, Chromium and
+# Debian packages Veil needs, installed only when missing (idempotent): Java (a JDK) for Spark, Chromium and
 # its driver for the dashboard's browser tests, and a PostgreSQL server when none answers on 127.0.0.1:5432
 # (started if installed but stopped).
 set -euo pipefail
 need=()
-command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
+# a JDK, not only a runtime: make install compiles veil's Hadoop local file system (veil/warehouse/jvm)
+command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 command -v pg_isready >/dev/null 2>&1 || need+=(postgresql postgresql-contrib)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)

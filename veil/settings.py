@@ -81,6 +81,12 @@ class Settings:
     spark_java_options: str = _setting(
         "VEIL_SPARK_JAVA_OPTIONS", "-XX:+UseParallelGC", "extra JVM options of the Spark driver"
     )
+    local_fs_jar: str | None = _setting(
+        "VEIL_LOCAL_FS_JAR",
+        None,
+        "jar of Spark's `file:` file system (default: veil's, which sets permissions without forking `chmod`; "
+        "`none`: Hadoop's own)",
+    )
     thrift_host: str = _setting("VEIL_THRIFT_HOST", "127.0.0.1", "Spark Thrift Server host (`spark_thrift` target)")
     thrift_port: int = _setting("VEIL_THRIFT_PORT", 10001, "Spark Thrift Server port", int)
     thrift_user: str = _setting("VEIL_THRIFT_USER", "veil", "user name sent to the Thrift server")

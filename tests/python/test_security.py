@@ -97,6 +97,23 @@ def test_files_holding_personal_data_or_secrets_are_owner_only(warehouse, home):
     assert any((home / "warehouse" / "raw" / "users").rglob("*.parquet"))
 
 
+def test_spark_writes_through_veils_local_file_system_owner_only(spark, home):
+    """Spark's `file:` is veil.hadoop.NioLocalFileSystem (permissions set in-process, no forked chmod per file),
+    and what it writes through it is still owner-only."""
+    jvm = spark.sparkContext._jvm
+    conf = spark.sparkContext._jsc.hadoopConfiguration()
+    fs = jvm.org.apache.hadoop.fs.FileSystem.get(jvm.java.net.URI("file:///"), conf)
+    assert fs.getClass().getName() == "veil.hadoop.NioLocalFileSystem"
+    assert fs.getRawFileSystem().getClass().getName() == "veil.hadoop.NioLocalFileSystem$Raw"
+    out = home / "artifacts" / "local-fs-check"
+    spark.range(40).selectExpr("id", "id % 4 as part").write.mode("overwrite").partitionBy("part").parquet(str(out))
+    modes = {p.relative_to(out).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in out.rglob("*")}
+    written = [name for name in modes if name.endswith(".parquet")]
+    assert len({name.split("/")[0] for name in written}) == 4
+    assert all(mode == (0o700 if (out / name).is_dir() else 0o600) for name, mode in modes.items()), modes
+    assert spark.read.parquet(str(out)).count() == 40
+
+
 def _sample_command_lines(proc: subprocess.Popen, needle: str) -> tuple[int, list[str]]:
     """Every process's command line, sampled until proc exits; returns (samples, lines holding the needle)."""
     samples, hits = 0, []

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from typing import Any
 
 import yaml
 
 from veil.errors import VeilError
 from veil.settings import PROJECT_ROOT, Settings, settings
+from veil.warehouse.local_fs import build_jar
 
 KEY_CONF = "spark.veil.pseudonym_key"
 RECIPIENT_KEY_CONF = "spark.veil.recipient_key.partner"
@@ -71,8 +73,19 @@ def prepare_environment(cfg: Settings | None = None) -> None:
     os.environ.setdefault("VEIL_SHUFFLE_PARTITIONS", str(cfg.shuffle_partitions))
     os.environ.setdefault("VEIL_SPARK_DRIVER_MEMORY", cfg.spark_driver_memory)
     os.environ.setdefault("VEIL_SPARK_JAVA_OPTIONS", cfg.spark_java_options)
+    if "VEIL_LOCAL_FS_JAR" not in os.environ:
+        os.environ["VEIL_LOCAL_FS_JAR"] = cfg.local_fs_jar or _local_fs_jar()
     os.umask(0o077)  # raw Parquet, tables, metastore and logs hold personal data: owner-only (the JVM inherits it)
     (cfg.home / "warehouse").mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def _local_fs_jar() -> str:
+    """veil's `file:` file system jar, or `none` (Hadoop's own, with a warning) when no JDK can build it."""
+    try:
+        return str(build_jar())
+    except VeilError as exc:
+        warnings.warn(f"{exc}: Spark keeps Hadoop's local file system (a forked chmod per file)", stacklevel=2)
+        return "none"
 
 
 def get_spark(cfg: Settings | None = None) -> Any:
