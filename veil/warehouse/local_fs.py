@@ -21,7 +21,6 @@ from pathlib import Path
 from veil.errors import VeilError
 
 SOURCE = Path(__file__).parent / "jvm" / "NioLocalFileSystem.java"
-CLASS_NAME = "veil.hadoop.NioLocalFileSystem"
 
 
 def _hadoop_jar() -> Path:

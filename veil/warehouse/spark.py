@@ -73,7 +73,7 @@ def prepare_environment(cfg: Settings | None = None) -> None:
     os.environ.setdefault("VEIL_SHUFFLE_PARTITIONS", str(cfg.shuffle_partitions))
     os.environ.setdefault("VEIL_SPARK_DRIVER_MEMORY", cfg.spark_driver_memory)
     os.environ.setdefault("VEIL_SPARK_JAVA_OPTIONS", cfg.spark_java_options)
-    if "VEIL_LOCAL_FS_JAR" not in os.environ:
+    if not os.environ.get("VEIL_LOCAL_FS_JAR"):  # unset or empty: the default, as for every setting
         os.environ["VEIL_LOCAL_FS_JAR"] = cfg.local_fs_jar or _local_fs_jar()
     os.umask(0o077)  # raw Parquet, tables, metastore and logs hold personal data: owner-only (the JVM inherits it)
     (cfg.home / "warehouse").mkdir(mode=0o700, parents=True, exist_ok=True)
