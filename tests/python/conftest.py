@@ -3,8 +3,10 @@
 The `warehouse` fixture runs the real path — generate → dbt build on Spark → export to PostgreSQL — in this
 process (Derby allows one Spark process per metastore). Modules that change the warehouse (consent,
 retention, erasure) take `mutable_warehouse`, which marks it changed; the next module asking for
-`warehouse` gets it rebuilt from scratch first. So every module runs alone and in any order; the collection
-order below (changing modules last) only saves those rebuilds.
+`warehouse` gets it rebuilt from scratch first. The changing modules share one changed warehouse: each
+chooses subjects that the others leave alone (no consent change recorded, not erased), so it needs the
+warehouse built, not pristine. So every module runs alone and in any order; the collection order below
+(changing modules last, in CHANGING_MODULES order) only saves rebuilds.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ def pytest_configure(config: Any) -> None:
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
     """Modules that change the shared warehouse run last (a speed-up only: see the module docstring)."""
-    items.sort(key=lambda item: item.path.name in CHANGING_MODULES)
+    last = {name: i + 1 for i, name in enumerate(CHANGING_MODULES)}
+    items.sort(key=lambda item: last.get(item.path.name, 0))
 
 
 @contextlib.contextmanager
@@ -242,6 +245,17 @@ class SharedWarehouse:
         self.info, self.changed = {"summary": summary, "exported": exported}, False
         return self.info
 
+    def built(self) -> dict:
+        """The warehouse as it is (built, and changed or not by other changing modules)."""
+        return self.info if self.info is not None else self.pristine()
+
+
+def consent_changed(spark: Any) -> set[str]:
+    """Pseudonyms of the users with a consent change on record: another changing module's subjects."""
+    if not spark.catalog.tableExists("compliance.consent_changes"):
+        return set()
+    return {r[0] for r in spark.sql("select distinct user_key from compliance.consent_changes").collect()}
+
 
 @pytest.fixture(scope="session")
 def _shared(spark: Any, pg_url: str, home: Path) -> SharedWarehouse:
@@ -256,8 +270,9 @@ def warehouse(_shared: SharedWarehouse) -> dict:
 
 @pytest.fixture(scope="module")
 def mutable_warehouse(_shared: SharedWarehouse) -> dict:
-    """The warehouse for a module that changes it (consent, retention, erasure): later modules get it rebuilt."""
-    info = _shared.pristine()
+    """The warehouse for a module that changes it (consent, retention, erasure), as the changing modules before
+    it left it: such a module picks subjects nobody else changed. Later `warehouse` modules get it rebuilt."""
+    info = _shared.built()
     _shared.changed = True
     return info
 

@@ -14,6 +14,8 @@ import pytest
 
 from veil.compliance.subjects import partner_pseudonym, pseudonym
 
+from conftest import consent_changed
+
 pytestmark = pytest.mark.e2e
 RETENTION_DAYS = 400
 EXPIRED_DAYS = 10
@@ -28,10 +30,14 @@ def changed(spark, mutable_warehouse, pg_url):
     from veil.compliance.consent import record_consent
     from veil.compliance.retention import purge
 
-    # subject A withdraws analytics consent in the middle of their activity
+    # subject A withdraws analytics consent in the middle of their activity (A and B: people no other module
+    # changed; an erased one has no events and no audience id)
+    taken = consent_changed(spark)
     a_id, a_key = None, None
     for (user_id,) in spark.sql("select user_id from raw.users where user_id is not null order by user_id").collect():
         key = pseudonym(user_id)
+        if key in taken:
+            continue
         n = _one(spark, f"select count(*) from marts.fct_events where user_key = '{key}'")
         if n >= 40:
             a_id, a_key = user_id, key
@@ -50,7 +56,7 @@ def changed(spark, mutable_warehouse, pg_url):
         for (uid,) in spark.sql(
             "select user_id from raw.users where user_id is not null order by user_id desc"
         ).collect()
-        if partner_pseudonym(pseudonym(uid)) in audience
+        if partner_pseudonym(pseudonym(uid)) in audience and pseudonym(uid) not in taken and uid != a_id
     )
     record_consent(spark, str(b_id), "sale_or_share", "withdrawn", source="ccpa_opt_out")
 
