@@ -5,7 +5,11 @@
     `max_groups` groups, each chosen by a hash rank salted with the dbt invocation (not by sort order);
     `value` is clamped to [lower, upper] before summing. Returns one row per group with
     users (bounded distinct users), total (bounded, clamped sum), exact_users and exact_total (unbounded,
-    for the bias report; never released). -#}
+    for the bias report; never released).
+
+    A count (no `value`) needs no row ranking: whichever rows are kept, a user's contribution to a group is
+    least(rows, max_rows_per_group), so one aggregation per (user, group) replaces the window over every row.
+    The exact figures come from the same per-(user, group) aggregate: one pass over the relation. -#}
 {% macro dp_bounded_aggregate(relation, group_by, row_id, max_groups, max_rows_per_group=1, value=none,
                               lower=0, upper=none) -%}
     {%- set salt = var('dp_salt', invocation_id) -%}
@@ -26,6 +30,22 @@ contributions as (
 
 ),
 
+{%- if value is none %}
+
+per_user_group as (
+
+    select
+        user_key,
+        group_key,
+        least(count(*), {{ max_rows_per_group }}) as contribution,
+        count(*) as raw_total
+
+    from contributions
+    group by user_key, group_key
+
+),
+{%- else %}
+
 rows_ranked as (
 
     select
@@ -44,13 +64,14 @@ per_user_group as (
     select
         user_key,
         group_key,
-        sum(clamped_value) as contribution
+        sum(case when row_rank <= {{ max_rows_per_group }} then clamped_value end) as contribution,
+        sum(raw_value) as raw_total
 
     from rows_ranked
-    where row_rank <= {{ max_rows_per_group }}
     group by user_key, group_key
 
 ),
+{%- endif %}
 
 groups_ranked as (
 
@@ -82,10 +103,10 @@ exact as (
 
     select
         group_key,
-        count(distinct user_key) as exact_users,
-        sum(raw_value) as exact_total
+        count(*) as exact_users,
+        sum(raw_total) as exact_total
 
-    from contributions
+    from per_user_group
     group by group_key
 
 )

@@ -42,17 +42,19 @@ def api(mutable_warehouse, pg_url):
 
 @pytest.fixture(scope="module")
 def subjects(spark, mutable_warehouse):
-    """Three clean users with events, by e-mail, whom no other module changed: one for consent, one for
-    access, one for erasure."""
+    """Three clean users with events in the marts (analytics consent), by e-mail, whom no other module
+    changed: one for consent, one for access, one for erasure."""
     from veil.compliance.subjects import pseudonym
 
     taken = consent_changed(spark)
+    analysed = {r[0] for r in spark.sql("select user_key from marts.fct_events group by user_key having count(*) >= 4")
+                .collect()}  # fmt: skip
     rows = spark.sql("""select u.user_id, u.email from raw.users as u
         where u.email rlike '^[a-z0-9._-]+@[a-z0-9.-]+$'
           and (select count(*) from raw.users as o where lower(o.email) = lower(u.email)) = 1
           and (select count(*) from raw.events as e where e.user_id = u.user_id) >= 20
-        order by u.user_id limit 20""").collect()
-    rows = [r for r in rows if pseudonym(r.user_id) not in taken][:3]
+        order by u.user_id limit 100""").collect()
+    rows = [r for r in rows if pseudonym(r.user_id) in analysed and pseudonym(r.user_id) not in taken][:3]
     assert len(rows) == 3
     return [(r.user_id, r.email) for r in rows]
 

@@ -177,6 +177,21 @@ def test_a_user_with_10000_events_moves_a_bounded_count_by_at_most_its_bound(spa
         spark.sql(f"drop table if exists {table}")
 
 
+def test_a_bounded_count_equals_the_ranked_bounded_sum_of_ones(warehouse):
+    """The count shortcut (no row ranking: least(rows, bound) per user and group) against the general path
+    that ranks every row and sums the first `max_rows_per_group` clamped values, here all 1."""
+    sql = (
+        "select group_key, users, total, exact_users, exact_total from ({{ veil.dp_bounded_aggregate("
+        "ref('fct_events'), 'event_type', 'event_id', max_groups=2, max_rows_per_group=3{value}) }}) as b"
+    )
+    salt = ("--vars", "{dp_salt: shortcut}")
+    counted = sorted(_rows(sql.replace("{value}", ""), *salt))
+    ranked = sorted(_rows(sql.replace("{value}", ", value='1', lower=0, upper=1"), *salt))
+    assert counted == ranked
+    assert len(counted) >= 3 and all(r[2] <= r[4] for r in counted)
+    assert any(r[2] < r[4] for r in counted)  # the bounds bit
+
+
 def test_release_writes_noisy_rows_with_epsilon_and_intervals(spark, warehouse, pg_url):
     with psycopg.connect(pg_url) as conn:
         conn.execute(f"drop schema if exists {budget.LEDGER_SCHEMA} cascade")
