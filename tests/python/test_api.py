@@ -250,12 +250,24 @@ def _wait_for_marks(driver, selector: str, at_least: int, timeout: float = 30) -
 
 def _submit(driver, button_selector: str, timeout: float = 60) -> None:
     """Click a form's button and wait until the page it posts to has replaced this one and finished loading."""
-    from selenium.webdriver.support import expected_conditions
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
     old = driver.find_element("tag name", "html")
     driver.find_element("css selector", button_selector).click()
-    WebDriverWait(driver, timeout).until(expected_conditions.staleness_of(old))
+
+    def replaced(_: object) -> bool:
+        try:
+            old.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:  # chromedriver's answer when the page goes during the call
+            if "does not belong to the document" not in str(exc):
+                raise
+            return True
+        return False
+
+    WebDriverWait(driver, timeout).until(replaced)
     WebDriverWait(driver, timeout).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
