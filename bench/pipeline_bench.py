@@ -13,7 +13,8 @@ id), consent at event time (consent periods per user, the range join, currency c
 sessions, daily / weekly / monthly active users, and the generalization lattice (the finest aggregate of
 int_users_release_base crossed with all 160 nodes, regrouped per node, then the chosen extract). The keyed
 hash is SHA-256 applied twice with two key halves (DuckDB has no HMAC): the same count of hash calls as
-HMAC-SHA256 on short values. DuckDB runs with 2 threads, as Spark's local[2].
+HMAC-SHA256 on short values. DuckDB runs with 2 threads, as Spark's local[2], and 6 GB of memory, as the
+Spark driver's default heap.
 """
 
 from __future__ import annotations
@@ -107,6 +108,10 @@ def reference(spark: Any, project_vars: dict, workdir: Path) -> tuple[dict[str, 
 
     con = duckdb.connect(str(workdir / "reference.duckdb"))
     con.execute("set threads = 2")
+    # DuckDB's default limit is 80% of RAM: at 1M / 50M its process grew to 16.5 GB and the kernel killed it
+    # (the Spark JVM of the run holds its heap too); bounded, it spills to temp_directory instead
+    con.execute("set memory_limit = '6GB'")
+    con.execute("set preserve_insertion_order = false")
     con.execute(f"set temp_directory = '{workdir}'")
     keys = {use: (os.urandom(16).hex(), os.urandom(16).hex()) for use in ("pseudonym", "subject")}
 
