@@ -2,7 +2,8 @@
 -- user's tracked attributes hash differently from their latest logged row. dbt's snapshot materialization
 -- needs MERGE, which plain Parquet on Spark lacks; `dbt build` maintains this append-only log instead. The hash
 -- leaves out the pseudonym (rows are compared per user_key), so `veil keys rotate` can re-key the log as it is.
-{{ config(materialized='incremental', incremental_strategy='append', schema='history', file_format='parquet') }}
+{{ config(materialized='incremental', incremental_strategy='append', schema='history', file_format='parquet',
+    meta={'erasure': 'in_place'}) }}
 
 with
 

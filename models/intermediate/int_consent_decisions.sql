@@ -1,5 +1,6 @@
 -- Every valid consent decision, whichever way it arrived: the application's consent history (clean rows)
 -- and decisions recorded with `veil consent`.
+{{ config(meta={'erasure': 'in_place'}) }}
 with
 
 app_consents as (

@@ -1,5 +1,6 @@
 -- Consent state per user for every purpose at once, as periods [valid_from, valid_to): at each recorded
 -- decision, each purpose keeps its latest decision so far. One period matches any point in time.
+{{ config(meta={'erasure': 'in_place'}) }}
 {%- set by = 'recorded_at, consent_id' %}
 with
 

@@ -1,5 +1,6 @@
 -- Clean events with the consent state valid at the event's time, per purpose, plus the CCPA / GPC
 -- opt-out: a GPC signal on the event or a withdrawn sale_or_share consent.
+{{ config(meta={'erasure': 'in_place'}) }}
 
 with
 

@@ -1,5 +1,6 @@
 -- Every staged event with its quarantine_reason, adding the cross-row checks staging cannot make:
 -- the user must exist, and an event_id delivered twice keeps its first copy only.
+{{ config(meta={'erasure': 'in_place'}) }}
 
 with
 

@@ -1,5 +1,6 @@
 -- One row per valid user with the attributes a user-level release may generalize (age, geography,
 -- signup date, gender) and behaviour reduced to bands. Input of rpt_users_k_anonymous; never exported.
+{{ config(meta={'erasure': 'in_place'}) }}
 with
 
 users as (

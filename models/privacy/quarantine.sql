@@ -1,5 +1,6 @@
 -- Rows that failed validation, from every source, with the reason. The raw row stays in raw.* and is
 -- found by (source_table, record_id); only pseudonymous keys are kept here.
+{{ config(meta={'erasure': 'in_place'}) }}
 with
 
 users as (

@@ -77,3 +77,29 @@ def test_models_use_no_engine_specific_function_outside_macros():
     spark_only = re.compile(r"\b(date_sub|date_add|distribute by|rlike|substring_index|months_between)\b", re.I)
     for path in list((ROOT / "models").rglob("*.sql")) + list((ROOT / "snapshots").rglob("*.sql")):
         assert not spark_only.search(path.read_text()), path.name
+
+
+def _model(name: str, parents: list[str], marked: bool) -> dict:
+    return {
+        "unique_id": f"model.veil.{name}",
+        "name": name,
+        "resource_type": "model",
+        "package_name": "veil",
+        "config": {"meta": {"erasure": "in_place"} if marked else {}},
+        "depends_on": {"nodes": [f"model.veil.{p}" for p in parents] + ["seed.veil.fx_rates"]},
+    }
+
+
+def test_a_model_erased_in_place_that_reads_a_rebuilt_one_is_refused():
+    import pytest
+
+    from veil.compliance.incremental import in_place_nodes
+    from veil.errors import VeilError
+
+    models = (_model("a", [], True), _model("b", ["a"], True), _model("c", ["b"], False))
+    good = {"nodes": {n["unique_id"]: n for n in models}}
+    marked, rebuilt = in_place_nodes(good)
+    assert ([n["name"] for n in marked], [n["name"] for n in rebuilt]) == (["a", "b"], ["c"])
+    bad = {"nodes": {n["unique_id"]: n for n in (_model("a", [], False), _model("b", ["a"], True))}}
+    with pytest.raises(VeilError, match="b is marked erasure: in_place but reads a"):
+        in_place_nodes(bad)

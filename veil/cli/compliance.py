@@ -45,7 +45,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
             f"erasure {receipt.request_id}: {'every store verified at 0' if receipt.all_zero else 'NOT CLEAN'}, "
             f"{receipt.rows_removed:,} rows removed; receipt in receipts/erasure-{receipt.request_id}.json"
         )
-    print(f"{len(receipts)} erasure(s) in {receipts[0].seconds} s")
+    print(f"{len(receipts)} erasure(s) in {receipts[0].seconds} s; derived tables {receipts[0].derived_tables}")
     return 0 if all(r.all_zero for r in receipts) else 1
 
 

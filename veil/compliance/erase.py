@@ -5,10 +5,15 @@
    outside the raw directory). Staging anti-joins it, so reloading old raw data cannot bring the person back.
 2. Raw Parquet files holding the subject are rewritten without their rows (Parquet has no DELETE); files
    are pruned by the user_id statistics in their footers first.
-3. `dbt build` rebuilds every derived Spark table and aggregate; the append-only history log is rewritten
-   without the subject. The date partitions of incremental models that hold the subject are dropped first
-   (the rebuild writes back those that still have rows), so a day whose only rows were theirs cannot stay.
-4. The marts are re-exported to PostgreSQL, and any remaining row keyed by the pseudonym is deleted.
+3. The derived tables lose the subject (veil.compliance.incremental): the models marked `erasure: in_place`
+   (each row one person's, from their rows alone) have the subject's rows deleted from their Parquet files,
+   and `dbt build` runs only the other models (aggregates, releases), which read them; the marked models'
+   dbt tests run again. Where the data shows a subject's rows reached other people's (a shared event id, a
+   shared session, their contact in others' free text), or on a target other than Spark, the batch takes
+   the full path instead: the incremental date partitions holding the subject are dropped, a full `dbt build`
+   runs, and the append-only history log is rewritten without the subject. The audit entry says which.
+4. The rebuilt marts (all of them on the full path) are re-exported to PostgreSQL, and every remaining row
+   keyed by the pseudonym is deleted in place, one transaction per table.
 5. Every store is checked with a read-only query that must now return 0; the receipt lists each store, rows
    removed and the query. The event stream is not part of this deployment and is reported as such.
 
@@ -43,7 +48,7 @@ from veil.compliance.holdings import (
     spark_counts_by_subject,
     union,
 )
-from veil.compliance.incremental import clear_incremental_partitions
+from veil.compliance.incremental import ErasurePlan, clear_incremental_partitions, plan_erasure, remove_in_place
 from veil.compliance.ledgers import CONSENT_CHANGES, ERASURES, ensure_all
 from veil.compliance.receipts import Receipt, write_receipt
 from veil.compliance.subjects import Subject, resolve_subject
@@ -125,22 +130,22 @@ def _remove_from_sources(spark: Any, batch: list[tuple[str, Subject]]) -> list[d
     return removed_text
 
 
-def _rebuild(spark: Any, user_keys: list[str], request_ids: str) -> None:
-    """Stage 3: every derived table, and the append-only history log without the subjects."""
-    if not run_dbt(["build"], spark=spark):
-        raise VeilError(
-            f"erasure {request_ids}: dbt build failed after the raw rewrite; the ledger entries stand, "
-            "re-run `veil dbt build` and `veil export`"
-        )
-    if spark.catalog.tableExists(HISTORY_LOG) and user_keys:
-        keys = ", ".join(f"'{k}'" for k in user_keys)
-        spark.sql(f"drop table if exists {HISTORY_LOG}__erasing")
-        spark.sql(
-            f"create table {HISTORY_LOG}__erasing using parquet as "
-            f"select * from {HISTORY_LOG} where user_key not in ({keys})"
-        )
-        spark.sql(f"insert overwrite table {HISTORY_LOG} select * from {HISTORY_LOG}__erasing")
-        spark.sql(f"drop table {HISTORY_LOG}__erasing")
+def _rebuild(spark: Any, everyone: Identifiers, plan: ErasurePlan, request_ids: str) -> None:
+    """Stage 3: the derived tables without the subjects, in place or by a full build (see the plan)."""
+    if plan.in_place:
+        remove_in_place(spark, plan.in_place_relations, everyone)
+        steps = [["build", "--select", *plan.rebuilt], ["test", "--select", *plan.in_place_models]]
+    else:
+        clear_incremental_partitions(spark, everyone)
+        steps = [["build"]]
+    for args in steps:
+        if not run_dbt(args, spark=spark):
+            raise VeilError(
+                f"erasure {request_ids}: dbt {args[0]} failed after the raw rewrite; the ledger entries stand, "
+                "re-run `veil dbt build` and `veil export`"
+            )
+    if not plan.in_place and spark.catalog.tableExists(HISTORY_LOG):
+        remove_in_place(spark, (HISTORY_LOG,), everyone)
 
 
 def _erase_postgres(conn: Any, batch: list[tuple[str, Subject]], ids: list[Identifiers]) -> list[dict[str, int]]:
@@ -197,9 +202,10 @@ def erase_many(spark: Any, batch: list[tuple[str, Subject]]) -> list[Receipt]:
 
     free_text_removed = _remove_from_sources(spark, batch)
     names = ", ".join(request_id for request_id, _ in batch[:3]) + (f" (+{len(batch) - 3})" if len(batch) > 3 else "")
-    clear_incremental_partitions(spark, union(ids))
-    _rebuild(spark, [k for _, subject in batch for k in subject.user_keys], names)
-    export_marts(spark)
+    everyone = union(ids)
+    plan = plan_erasure(spark, everyone, sum(n for held in free_text_removed for n in held.values()))
+    _rebuild(spark, everyone, plan, names)
+    export_marts(spark, models=list(plan.rebuilt) if plan.in_place else None)
     packages = []
     for _, subject in batch:
         packages.append(access_packages(settings().home / "access_requests", subject.subject_refs))
@@ -217,7 +223,13 @@ def erase_many(spark: Any, batch: list[tuple[str, Subject]]) -> list[Receipt]:
     receipts = []
     for (request_id, subject), stores in zip(batch, checks, strict=True):
         receipt = Receipt(
-            "erasure", request_id, stores, seconds, subject_refs=list(subject.subject_refs), batch_size=len(batch)
+            "erasure",
+            request_id,
+            stores,
+            seconds,
+            subject_refs=list(subject.subject_refs),
+            batch_size=len(batch),
+            derived_tables=plan.derived_tables,
         )
         receipt.audit_head = record_event(
             "erasure",
@@ -228,6 +240,7 @@ def erase_many(spark: Any, batch: list[tuple[str, Subject]]) -> list[Receipt]:
                 "rows_removed": receipt.rows_removed,
                 "all_zero": receipt.all_zero,
                 "batch_size": len(batch),
+                "derived_tables": plan.derived_tables,
             },
         )
         write_receipt(receipt, settings().home / "receipts")

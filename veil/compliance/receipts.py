@@ -40,6 +40,7 @@ class Receipt:
     cutoffs: dict[str, dt.date] = field(default_factory=dict)
     audit_head: str | None = None
     batch_size: int = 1  # requests erased together with this one (one rebuild, one receipt each)
+    derived_tables: str | None = None  # an erasure's path: "erased in place", or "rebuilt: <why>"
 
     @property
     def all_zero(self) -> bool:

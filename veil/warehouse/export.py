@@ -111,16 +111,18 @@ def _run() -> dict:
     }
 
 
-def export_marts(spark: Any, url: str | None = None) -> dict[str, int]:
-    """Export every `meta.export` model, all or nothing: each is loaded beside its table first, then one
-    transaction swaps them all in, so PostgreSQL holds one run's marts, never a mix of two (a failure or a
-    kill before that commit leaves every table as it was). `analytics` records the run it holds (its schema
-    comment, and each table's). Returns rows per `schema.table`."""
+def export_marts(spark: Any, url: str | None = None, models: list[str] | None = None) -> dict[str, int]:
+    """Export every `meta.export` model (or those of them named in `models`), all or nothing: each is loaded
+    beside its table first, then one transaction swaps them all in, so PostgreSQL holds one run's marts, never
+    a mix of two (a failure or a kill before that commit leaves every table as it was). `analytics` records
+    the run it holds (its schema comment, and each table's). Returns rows per `schema.table`."""
     run = _run()
     with connect(url) as conn:
         loaded: list[Loaded] = []
         try:
             for node in exported_models():
+                if models is not None and node["name"] not in models:
+                    continue
                 loaded.append(load_table(spark, conn, node))
             with conn.transaction(), conn.cursor() as cur:
                 for table in loaded:

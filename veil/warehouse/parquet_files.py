@@ -11,9 +11,13 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 
-def rewrite_without(path: Path, drop: Callable[[pa.Table], pa.ChunkedArray]) -> int:
+def rewrite_without(path: Path, drop: Callable[[pa.Table], pa.ChunkedArray], columns: list[str] | None = None) -> int:
     """Rewrite `path` without the rows where `drop(table)` is true (null counts as false); returns rows removed.
-    The file is replaced in one rename, so a reader sees the old or the new file, never half of one."""
+    With `columns` (all that `drop` reads), only those are read to look for a match, and the whole file only
+    when there is one. The file is replaced in one rename, so a reader sees the old or the new file, never half
+    of one; a Hadoop checksum beside it (`.<name>.crc`, written by Spark) is removed, as it no longer matches."""
+    if columns is not None and not pc.any(pc.fill_null(drop(pq.read_table(path, columns=columns)), False)).as_py():
+        return 0
     table = pq.read_table(path)
     drop_mask = pc.fill_null(drop(table), False)
     if not pc.any(drop_mask).as_py():
@@ -22,6 +26,7 @@ def rewrite_without(path: Path, drop: Callable[[pa.Table], pa.ChunkedArray]) -> 
     tmp = path.with_suffix(".rewrite")
     pq.write_table(kept, tmp, compression="zstd")
     tmp.replace(path)
+    path.with_name(f".{path.name}.crc").unlink(missing_ok=True)
     return table.num_rows - kept.num_rows
 
 

@@ -1,4 +1,5 @@
 -- One row per valid account: pseudonymous key and generalized attributes only.
+{{ config(meta={'erasure': 'in_place'}) }}
 with
 
 users as (

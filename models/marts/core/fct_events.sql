@@ -7,7 +7,8 @@
     incremental_strategy='insert_overwrite' if target.type == 'spark' else 'delete+insert',
     unique_key=none if target.type == 'spark' else 'event_date',
     partition_by=['event_date'],
-    on_schema_change='fail'
+    on_schema_change='fail',
+    meta={'erasure': 'in_place'}
 ) }}
 
 with

@@ -1,4 +1,5 @@
 -- One row per session of analytics-consented events: length, funnel stages reached, revenue.
+{{ config(meta={'erasure': 'in_place'}) }}
 with
 
 events as (

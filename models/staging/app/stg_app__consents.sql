@@ -1,6 +1,7 @@
 -- Consent decisions with the user pseudonymized; invalid rows carry a quarantine_reason.
 -- Subjects in the erasure ledger (by subject reference, stable across key rotations) are removed here, so a
 -- reload of old raw data cannot bring them back.
+{{ config(meta={'erasure': 'in_place'}) }}
 with
 
 source as (

@@ -1,6 +1,7 @@
 -- Events with the user pseudonymized, IPs truncated, typed free text redacted and URLs stripped of
 -- query strings, as the sources YAML declares. Row-level validation here; cross-row checks (unknown user,
 -- duplicate event_id) happen in int_events_validated.
+{{ config(meta={'erasure': 'in_place'}) }}
 
 -- Subjects in the erasure ledger (by subject reference, stable across key rotations) are removed here, so a
 -- reload of old raw data cannot bring them back.

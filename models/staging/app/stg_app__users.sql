@@ -2,6 +2,7 @@
 -- Rows failing validation keep a quarantine_reason and are routed to privacy.quarantine downstream.
 -- Subjects in the erasure ledger (by subject reference, stable across key rotations) are removed here, so a
 -- reload of old raw data cannot bring them back.
+{{ config(meta={'erasure': 'in_place'}) }}
 with
 
 source as (

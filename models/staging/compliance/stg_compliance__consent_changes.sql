@@ -1,5 +1,6 @@
 -- Consent decisions recorded with `veil consent` (preference centre, support desk, CCPA opt-out requests).
 -- Already pseudonymous and validated when written; subjects in the erasure ledger are removed here too.
+{{ config(meta={'erasure': 'in_place'}) }}
 with
 
 source as (

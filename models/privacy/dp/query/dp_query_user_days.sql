@@ -2,6 +2,7 @@
 -- most dp_query.max_days days per user (picked by a salted hash rank, not by date), every measure clamped per
 -- day. A day's row carries the country, device and browser family of its first event; funnel_step is the
 -- deepest of dp_query.funnel_steps reached that day (0: none).
+{{ config(meta={'erasure': 'in_place'}) }}
 {%- set bounds = var('dp_query') %}
 {%- set salt = var('dp_salt', invocation_id) %}
 with

@@ -1,6 +1,7 @@
 -- Contribution-bounded page views for the API's on-demand DP queries by page: only the days kept in
 -- dp_query_user_days, at most dp_query.max_pages_per_day pages per user and day (salted hash rank), views per
 -- page clamped to dp_query.max_views_per_page. Attributes come from the day's row.
+{{ config(meta={'erasure': 'in_place'}) }}
 {%- set bounds = var('dp_query') %}
 {%- set salt = var('dp_salt', invocation_id) %}
 with
