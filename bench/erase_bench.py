@@ -5,7 +5,8 @@
     DBT_ENV_SECRET_...=... .venv/bin/python bench/erase_bench.py [--batches 1,10,100]
 
 Each batch erases other people (the lowest user ids with a profile in marts.dim_users not yet erased), so the
-warehouse loses 111 people by default. Every receipt must verify at 0, or the script fails.
+warehouse loses 111 people by default. Every receipt must verify at 0, or the script fails. The table says
+which path each batch took ("erased in place", or "rebuilt: <why>", veil.compliance.incremental).
 """
 
 from __future__ import annotations
@@ -49,14 +50,14 @@ def main() -> int:
         for receipt in receipts:
             for store, removed in receipt.removed_by_store().items():
                 by_store[store] = by_store.get(store, 0) + (removed or 0)
-        rows.append((size, seconds, sum(r.rows_removed for r in receipts), by_store))
+        rows.append((size, seconds, sum(r.rows_removed for r in receipts), by_store, receipts[0].derived_tables))
 
     print(f"\nerasure benchmark: marts.fct_events {events:,} rows, marts.dim_users {users:,} rows")
-    print(f"{'subjects':>9}{'seconds':>10}{'s/subject':>11}{'rows removed':>14}  largest stores (rows removed)")
-    for size, seconds, removed, by_store in rows:
+    print(f"{'subjects':>9}{'seconds':>10}{'s/subject':>11}{'rows removed':>14}  derived tables; largest stores")
+    for size, seconds, removed, by_store, path in rows:
         top = sorted(by_store.items(), key=lambda kv: -kv[1])[:3]
         print(
-            f"{size:>9}{seconds:>10.1f}{seconds / size:>11.1f}{removed:>14,}  "
+            f"{size:>9}{seconds:>10.1f}{seconds / size:>11.1f}{removed:>14,}  {path}; "
             + ", ".join(f"{store} {n:,}" for store, n in top)
         )
     return 0

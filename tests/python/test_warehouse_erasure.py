@@ -225,23 +225,31 @@ def test_erasure_removes_the_subject_everywhere_and_a_reload_does_not_bring_them
     assert set(left) == {"raw.users", "raw.consents", "raw.events"}, left
 
 
-def _checksums(spark, pg) -> dict[str, tuple[int, int]]:
-    """(rows, order-free checksum) of every derived Spark table and every exported PostgreSQL table, except the
-    DP releases, whose group selection is salted per build (two builds of the same data differ by design)."""
+def _checksums(spark, pg, salted: bool = False, without: tuple[str, ...] = ()) -> dict[str, tuple[int, int]]:
+    """(rows, order-free checksum) of every derived Spark table and every exported PostgreSQL table but the DP
+    models, or (`salted`) of the DP models only: their selections (groups, a user's days) are salted per build,
+    so two builds of the same data differ by design. `without`: leave out these pseudonyms' rows."""
     from veil.compliance.holdings import DERIVED_SCHEMAS, spark_tables
 
+    keys = ", ".join(f"'{k}'" for k in without)
     out = {}
-    for relation, _ in spark_tables(spark, DERIVED_SCHEMAS):
-        if not relation.split(".")[1].startswith("dp_") or relation.startswith("privacy.dp_query"):
-            row = spark.sql(f"select count(*), sum(xxhash64(*)) from {relation}").collect()[0]
+    for relation, columns in spark_tables(spark, DERIVED_SCHEMAS):
+        if relation.split(".")[1].startswith("dp_") == salted:
+            where = f"where coalesce(user_key, '') not in ({keys})" if without and "user_key" in columns else ""
+            row = spark.sql(f"select count(*), sum(xxhash64(*)) from {relation} {where}").collect()[0]
             out[relation] = (row[0], row[1])
-    for (relation,) in pg.execute(
-        "select table_schema || '.' || table_name from information_schema.tables "
-        "where table_schema in ('analytics', 'dp_query') order by 1"
+    for relation, has_key in pg.execute(
+        "select table_schema || '.' || table_name, bool_or(column_name = 'user_key') from information_schema.columns "
+        "where table_schema in ('analytics', 'dp_query') group by 1 order by 1"
     ).fetchall():
-        if not relation.split(".")[1].startswith("dp_") or relation.startswith("dp_query."):
+        if relation.split(".")[1].startswith("dp_") == salted:
+            where, params = (
+                ("where coalesce(user_key, '') <> all(%s)", [list(without)]) if without and has_key else ("", [])
+            )
             out[f"postgresql:{relation}"] = tuple(
-                pg.execute(f"select count(*), sum(hashtext(t::text)::bigint) from {relation} as t").fetchone()
+                pg.execute(
+                    f"select count(*), sum(hashtext(t::text)::bigint) from {relation} as t {where}", params
+                ).fetchone()
             )
     pg.commit()
     return out
@@ -250,7 +258,9 @@ def _checksums(spark, pg) -> dict[str, tuple[int, int]]:
 def test_an_erasure_in_place_leaves_what_a_full_rebuild_would(spark, mutable_warehouse, pg):
     """Two subjects erased in a batch take the in-place path (their rows deleted from the tables marked
     `erasure: in_place`, only the other models rebuilt, only those re-exported); a full `dbt build` and export
-    afterwards change no table: the in-place result is the full rebuild's."""
+    afterwards change no table: the in-place result is the full rebuild's. The DP models' selections are salted
+    per build, so they are compared differently: the DP query inputs, erased in place, hold exactly everybody
+    else's rows of before."""
     from veil.compliance.erase import erase_many
     from veil.compliance.subjects import resolve_subject
     from veil.warehouse.dbt import run_dbt
@@ -258,6 +268,8 @@ def test_an_erasure_in_place_leaves_what_a_full_rebuild_would(spark, mutable_war
 
     first = _subject(spark)
     second = _subject(spark, skip=(first[0],))
+    keys = (first[2], second[2])
+    others_before = _checksums(spark, pg, salted=True, without=keys)
     batch = [(f"in-place-{n}", resolve_subject(str(s[0]))) for n, s in enumerate((first, second))]
     receipts = erase_many(spark, batch)
     assert [r.derived_tables for r in receipts] == ["erased in place"] * 2
@@ -266,6 +278,11 @@ def test_an_erasure_in_place_leaves_what_a_full_rebuild_would(spark, mutable_war
         removed = receipt.removed_by_store()
         assert removed["spark:marts.fct_events"] > 0 and removed["spark:staging.stg_app__events"] > 0
         assert removed["postgresql:analytics.fct_events"] > 0
+    others_after = _checksums(spark, pg, salted=True, without=keys)
+    inputs = {r for r in others_after if "dp_query" in r}
+    assert len(inputs) == 4 and all(others_after[r][0] > 0 for r in inputs)
+    assert {r: others_before[r] for r in inputs} == {r: others_after[r] for r in inputs}
+
     in_place = _checksums(spark, pg)
     assert {"marts.fct_events", "privacy.quarantine", "postgresql:analytics.fct_sessions"} <= set(in_place)
     assert run_dbt(["build"], spark=spark)

@@ -200,10 +200,11 @@ def erase_many(spark: Any, batch: list[tuple[str, Subject]]) -> list[Receipt]:
         before_pg = postgres_counts_by_subject(conn, ids)
     before_spark = spark_counts_by_subject(spark, ids)
 
+    resumed = ERASURES.holds([ref for _, subject in batch for ref in subject.subject_refs])
     free_text_removed = _remove_from_sources(spark, batch)
     names = ", ".join(request_id for request_id, _ in batch[:3]) + (f" (+{len(batch) - 3})" if len(batch) > 3 else "")
     everyone = union(ids)
-    plan = plan_erasure(spark, everyone, sum(n for held in free_text_removed for n in held.values()))
+    plan = plan_erasure(spark, everyone, sum(n for held in free_text_removed for n in held.values()), resumed)
     _rebuild(spark, everyone, plan, names)
     export_marts(spark, models=list(plan.rebuilt) if plan.in_place else None)
     packages = []

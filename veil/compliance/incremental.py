@@ -74,9 +74,11 @@ def _count(spark: Any, sql: str) -> int:
     return int(spark.sql(sql).collect()[0][0])
 
 
-def plan_erasure(spark: Any, everyone: Identifiers, free_text_rows_removed: int) -> ErasurePlan:
+def plan_erasure(spark: Any, everyone: Identifiers, free_text_rows_removed: int, resumed: bool) -> ErasurePlan:
     """Decide how the batch (identifiers of all its subjects) leaves the derived tables, after the raw rewrite
-    (`free_text_rows_removed`: rows under other ids removed because their free text held a subject's contact)."""
+    (`free_text_rows_removed`: rows under other ids removed because their free text held a subject's contact;
+    `resumed`: a subject was in the erasure ledger already — an interrupted erasure run again, whose first
+    attempt's raw rewrite, and what it found, this one cannot see)."""
     from veil.warehouse.project import relation_name
 
     marked, others = in_place_nodes()
@@ -90,6 +92,8 @@ def plan_erasure(spark: Any, everyone: Identifiers, free_text_rows_removed: int)
         return full(f"the {settings().target} target is rebuilt, not edited in place")
     if missing := [r for r in relations if not spark.catalog.tableExists(r)]:
         return full(f"{missing[0]} is not built yet")
+    if resumed:
+        return full("a subject was in the erasure ledger already (an erasure resumed or repeated)")
     if free_text_rows_removed:
         return full(f"{free_text_rows_removed} rows under other ids held a subject's contact in free text")
     if not everyone["user_key"]:

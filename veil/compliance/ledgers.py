@@ -45,6 +45,12 @@ class Ledger:
         pq.write_table(pa.table(rows, schema=self.schema), self.folder / f"{self.name}-{file_id}.parquet")
         spark.sql(f"refresh table {self.table}")
 
+    def holds(self, subject_refs: list[str]) -> bool:
+        """Whether any row of the ledger has one of these subject references."""
+        files = sorted(self.folder.glob("*.parquet"))
+        refs = pa.array(subject_refs, pa.string())
+        return any(pc.any(pc.is_in(pq.read_table(f, columns=["subject_ref"]).column(0), refs)).as_py() for f in files)
+
     def remove_subject(self, spark, subject_refs: list[str]) -> int:
         """Rewrite the ledger without the subject's rows (erasure); returns rows removed."""
         refs = pa.array(subject_refs, pa.string())
