@@ -37,7 +37,8 @@ def main() -> int:
         for (u,) in spark.sql("select distinct user_id from raw.users where user_id > 0 order by 1").toLocalIterator()
         if pseudonym(u) in profiled
     )
-    rows = []
+    print(f"erasure benchmark: marts.fct_events {events:,} rows, marts.dim_users {users:,} rows")
+    print(f"{'subjects':>9}{'seconds':>10}{'s/subject':>11}{'rows removed':>14}  derived tables; largest stores")
     for size in (int(n) for n in args.batches.split(",")):
         batch = [(uuid.uuid4().hex[:12], resolve_subject(str(next(candidates)))) for _ in range(size)]
         started = time.perf_counter()
@@ -50,15 +51,12 @@ def main() -> int:
         for receipt in receipts:
             for store, removed in receipt.removed_by_store().items():
                 by_store[store] = by_store.get(store, 0) + (removed or 0)
-        rows.append((size, seconds, sum(r.rows_removed for r in receipts), by_store, receipts[0].derived_tables))
-
-    print(f"\nerasure benchmark: marts.fct_events {events:,} rows, marts.dim_users {users:,} rows")
-    print(f"{'subjects':>9}{'seconds':>10}{'s/subject':>11}{'rows removed':>14}  derived tables; largest stores")
-    for size, seconds, removed, by_store, path in rows:
+        removed = sum(r.rows_removed for r in receipts)
         top = sorted(by_store.items(), key=lambda kv: -kv[1])[:3]
-        print(
-            f"{size:>9}{seconds:>10.1f}{seconds / size:>11.1f}{removed:>14,}  {path}; "
-            + ", ".join(f"{store} {n:,}" for store, n in top)
+        print(  # each batch as it ends: a run at full scale takes a while
+            f"{size:>9}{seconds:>10.1f}{seconds / size:>11.1f}{removed:>14,}  {receipts[0].derived_tables}; "
+            + ", ".join(f"{store} {n:,}" for store, n in top),
+            flush=True,
         )
     return 0
 
