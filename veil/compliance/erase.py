@@ -23,24 +23,16 @@ stages 1-5, so a hundred erasures cost about one rebuild; each still gets its ow
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-import functools
 import shutil
 import time
 import uuid
-from pathlib import Path
 from typing import Any
-
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from veil.audit import record_event
 from veil.compliance.holdings import (
     Identifiers,
     free_text_columns,
-    free_text_mask,
     identifiers,
     postgres_counts_by_subject,
     postgres_match,
@@ -50,6 +42,7 @@ from veil.compliance.holdings import (
 )
 from veil.compliance.incremental import ErasurePlan, clear_incremental_partitions, plan_erasure, remove_in_place
 from veil.compliance.ledgers import CONSENT_CHANGES, ERASURES, ensure_all
+from veil.compliance.raw_files import remove_from_raw
 from veil.compliance.receipts import Receipt, write_receipt
 from veil.compliance.subjects import Subject, resolve_subject
 from veil.compliance.verification import Erased, access_packages, verify_erasure
@@ -57,49 +50,10 @@ from veil.errors import VeilError
 from veil.settings import settings
 from veil.warehouse.dbt import run_dbt
 from veil.warehouse.export import export_marts
-from veil.warehouse.parquet_files import rewrite_without
 from veil.warehouse.postgres import connect
 
 RAW_TABLES = ("users", "consents", "events")
 HISTORY_LOG = "history.users_history_log"
-
-
-def _rewrite_raw(folder: Path, subjects: list[Subject], free_text: list[str]) -> tuple[int, list[int]]:
-    """Rewrite every Parquet file under folder that holds rows of the subjects' accounts, or free text holding
-    their contacts; returns (rows removed by id, rows removed by free text per subject). Without free-text
-    columns, files whose footer statistics rule every user_id out are not read."""
-    user_ids = sorted({u for s in subjects for u in s.user_ids})
-    ids = pa.array(user_ids, pa.int64())
-    by_id, by_text = 0, [0] * len(subjects)
-    for path in sorted(folder.rglob("*.parquet")):
-        meta = pq.ParquetFile(path).metadata
-        col = meta.schema.names.index("user_id")
-        if not free_text and not any(
-            (stats := meta.row_group(i).column(col).statistics) is None
-            or not stats.has_min_max
-            or _any_between(user_ids, stats.min, stats.max)
-            for i in range(meta.num_row_groups)
-        ):
-            continue
-
-        def matches_id(table: pa.Table) -> pa.ChunkedArray:
-            return pc.fill_null(pc.is_in(table.column("user_id"), ids), False)
-
-        def matches_text(table: pa.Table) -> pa.ChunkedArray:
-            masks = [free_text_mask(table, free_text, s.contacts) for s in subjects]
-            for i, mask in enumerate(masks):
-                by_text[i] += pc.sum(pc.cast(mask, pa.int64())).as_py() or 0
-            return functools.reduce(pc.or_, masks)
-
-        by_id += rewrite_without(path, matches_id)
-        if free_text and any(s.contacts for s in subjects):
-            rewrite_without(path, matches_text)
-    return by_id, by_text
-
-
-def _any_between(sorted_ids: list[int], low: int, high: int) -> bool:
-    i = bisect.bisect_left(sorted_ids, low)
-    return i < len(sorted_ids) and sorted_ids[i] <= high
 
 
 def _remove_from_sources(spark: Any, batch: list[tuple[str, Subject]]) -> list[dict[str, int]]:
@@ -122,7 +76,7 @@ def _remove_from_sources(spark: Any, batch: list[tuple[str, Subject]]) -> list[d
     subjects = [subject for _, subject in batch]
     removed_text: list[dict[str, int]] = [{} for _ in batch]
     for table in RAW_TABLES:
-        _, by_text = _rewrite_raw(settings().raw_dir / table, subjects, free_text.get(table, []))
+        _, by_text = remove_from_raw(settings().raw_dir / table, subjects, free_text.get(table, []))
         if table in free_text:
             for held, n in zip(removed_text, by_text, strict=True):
                 held[table] = n

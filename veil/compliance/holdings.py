@@ -8,6 +8,7 @@ their subject reference in `subject_ref` (the consent ledger).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pyarrow as pa
@@ -189,16 +190,44 @@ def free_text_columns() -> dict[str, list[str]]:
 
 
 def free_text_mask(table: pa.Table, columns: list[str], contacts: tuple[str, ...]) -> pa.ChunkedArray:
-    """Rows of `table` whose free-text columns contain one of the contacts (case-insensitive)."""
+    """Rows of `table` whose free-text columns contain one of the contacts (lower-cased; the match is
+    case-insensitive). One regular-expression scan per column, whatever the number of contacts: RE2 matches an
+    alternation of literals in one pass."""
     mask = pa.chunked_array([pa.array([False] * table.num_rows, pa.bool_())])
+    if not contacts:
+        return mask
+    pattern = "|".join(_literal(c) for c in sorted(set(contacts)))
     for column in columns:
         text = table.column(column)
         if pa.types.is_dictionary(text.type):
             text = pc.cast(text, pa.string())
-        lowered = pc.utf8_lower(text)
-        for contact in contacts:
-            mask = pc.or_(mask, pc.fill_null(pc.match_substring(lowered, contact), False))
+        mask = pc.or_(mask, pc.fill_null(pc.match_substring_regex(pc.utf8_lower(text), pattern), False))
     return mask
+
+
+def _literal(text: str) -> str:
+    """`text` as an RE2 pattern matching itself (punctuation escaped; RE2 rejects escaped letters or spaces)."""
+    return "".join(f"\\{ch}" if ch in _RE2_SPECIAL else ch for ch in text)
+
+
+_RE2_SPECIAL = frozenset("\\.^$|?*+()[]{}-")
+
+
+def arrow_matcher(everyone: Identifiers, columns: list[str]) -> Callable[[pa.Table], pa.ChunkedArray]:
+    """A function of an Arrow table (holding `columns`, a subset of MATCH_COLUMNS) giving the rows that match
+    one of the subjects' identifiers in any of them; dictionary-encoded columns are matched by value."""
+
+    def matches(table: pa.Table) -> pa.ChunkedArray:
+        mask = pa.chunked_array([pa.array([False] * table.num_rows, pa.bool_())])
+        for c in columns:
+            column = table.column(c)
+            if pa.types.is_dictionary(column.type):
+                column = pc.cast(column, column.type.value_type)
+            values = pa.array([int(v) if c == "user_id" else str(v) for v in everyone[c]]).cast(column.type)
+            mask = pc.or_(mask, pc.fill_null(pc.is_in(column, value_set=values), False))
+        return mask
+
+    return matches
 
 
 def free_text_rows(subject: Subject) -> dict[str, list[dict]]:
@@ -206,6 +235,18 @@ def free_text_rows(subject: Subject) -> dict[str, list[dict]]:
     found: dict[str, list[dict]] = {}
     if not subject.contacts:
         return found
+    own = arrow_matcher({"user_id": list(subject.user_ids)}, ["user_id"])
+    for table_name, columns in free_text_columns().items():
+        for path in sorted((settings().raw_dir / table_name).rglob("*.parquet")):
+            names = pq.ParquetFile(path).schema_arrow.names
+            table = pq.read_table(path, columns=[c for c in ("user_id", *columns) if c in names])
+            mask = free_text_mask(table, columns, subject.contacts)
+            if "user_id" in names and subject.user_ids:
+                mask = pc.and_(mask, pc.invert(own(table)))
+            if pc.any(mask).as_py():
+                rows = pq.read_table(path).filter(mask).to_pylist()
+                found.setdefault(f"spark:raw.{table_name} (free text)", []).extend(rows)
+    return found
     for table_name, columns in free_text_columns().items():
         folder = settings().raw_dir / table_name
         for path in sorted(folder.rglob("*.parquet")):

@@ -18,10 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
-from veil.compliance.holdings import DERIVED_SCHEMAS, MATCH_COLUMNS, Identifiers, spark_condition, spark_tables
+from veil.compliance.holdings import (
+    DERIVED_SCHEMAS,
+    MATCH_COLUMNS,
+    Identifiers,
+    arrow_matcher,
+    spark_condition,
+    spark_tables,
+)
 from veil.errors import VeilError
 from veil.settings import settings
 from veil.warehouse.parquet_files import rewrite_without
@@ -127,21 +131,6 @@ def _named(nodes: list[dict], name: str) -> dict:
     raise VeilError(f"{name} is not marked erasure: in_place; the in-place erasure needs it")
 
 
-def _mask(everyone: Identifiers, columns: list[str]):
-    def drop(table: pa.Table) -> pa.ChunkedArray:
-        mask = None
-        for c in columns:
-            column = table.column(c)
-            if pa.types.is_dictionary(column.type):
-                column = pc.cast(column, column.type.value_type)
-            values = pa.array([int(v) if c == "user_id" else str(v) for v in everyone[c]]).cast(column.type)
-            hit = pc.fill_null(pc.is_in(column, value_set=values), False)
-            mask = hit if mask is None else pc.or_(mask, hit)
-        return mask
-
-    return drop
-
-
 def remove_in_place(spark: Any, relations: tuple[str, ...], everyone: Identifiers) -> dict[str, int]:
     """Rewrite the Parquet files of these Spark tables without the subjects' rows (only files holding one are
     rewritten; the match columns are read first) and refresh Spark's view of them. Returns rows removed per
@@ -153,7 +142,7 @@ def remove_in_place(spark: Any, relations: tuple[str, ...], everyone: Identifier
         columns = [c for c in MATCH_COLUMNS if c in spark.table(relation).columns and everyone[c]]
         if not columns:
             continue
-        drop = _mask(everyone, columns)
+        drop = arrow_matcher(everyone, columns)
         n = sum(
             rewrite_without(path, drop, columns)
             for path in sorted(Path(table_location(spark, relation)).rglob("*.parquet"))

@@ -14,15 +14,21 @@ import pyarrow.parquet as pq
 def rewrite_without(path: Path, drop: Callable[[pa.Table], pa.ChunkedArray], columns: list[str] | None = None) -> int:
     """Rewrite `path` without the rows where `drop(table)` is true (null counts as false); returns rows removed.
     With `columns` (all that `drop` reads), only those are read to look for a match, and the whole file only
-    when there is one. The file is replaced in one rename, so a reader sees the old or the new file, never half
-    of one; a Hadoop checksum beside it (`.<name>.crc`, written by Spark) is removed, as it no longer matches."""
-    if columns is not None and not pc.any(pc.fill_null(drop(pq.read_table(path, columns=columns)), False)).as_py():
+    when there is one."""
+    table = pq.read_table(path, columns=columns)
+    return remove_rows(path, drop(table), table if columns is None else None)
+
+
+def remove_rows(path: Path, mask: pa.ChunkedArray | pa.Array, table: pa.Table | None = None) -> int:
+    """Rewrite `path` without the rows where `mask` (one entry per row of the file, null counting as false) is
+    true; `table` is the file's content if already read. Returns rows removed; a file without a match is not
+    touched. The file is replaced in one rename, so a reader sees the old or the new file, never half of one;
+    a Hadoop checksum beside it (`.<name>.crc`, written by Spark) is removed, as it no longer matches."""
+    mask = pc.fill_null(mask, False)
+    if not pc.any(mask).as_py():
         return 0
-    table = pq.read_table(path)
-    drop_mask = pc.fill_null(drop(table), False)
-    if not pc.any(drop_mask).as_py():
-        return 0
-    kept = table.filter(pc.invert(drop_mask))
+    table = pq.read_table(path) if table is None else table
+    kept = table.filter(pc.invert(mask))
     tmp = path.with_suffix(".rewrite")
     pq.write_table(kept, tmp, compression="zstd")
     tmp.replace(path)
