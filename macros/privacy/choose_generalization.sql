@@ -2,8 +2,9 @@
     l-diverse in `sensitive_column` (each class's entropy of it at least ln l, which implies l distinct
     values) while suppressing at most var('max_suppression') of its rows (or, when no node does, the node
     that suppresses least: the classes that fail are dropped either way). Searches the whole
-    lattice of levels in one query (the finest aggregate of `relation`, crossed with the nodes and regrouped
-    per node: one scan of `relation` and three aggregations, whatever the lattice's size) and returns
+    lattice of levels in one query: one scan of `relation` into its finest aggregate, rolled up one hierarchy
+    at a time into the classes of every node (the rows processed are about the classes of all nodes together,
+    not the finest aggregate times the lattice's size), and returns
     {'levels': {hierarchy: level_name}, 'suppressed': rows, 'total': rows, 'loss': 0..1}.
     Information loss = mean over quasi-identifiers of level / top level. -#}
 {% macro choose_generalization(relation, sensitive_column, k=none, l=none) -%}
@@ -26,93 +27,141 @@
         {%- set levels = {} -%}{%- for name in names -%}{%- do levels.update({name: hierarchies[name][0]}) -%}{%- endfor -%}
         {{ return({'levels': levels, 'suppressed': 0, 'total': 0, 'loss': 0}) }}
     {%- endif -%}
-    {#- one pass: the finest aggregate (every level of every quasi-identifier, and the sensitive value),
-        crossed with the lattice's nodes, regrouped per node -#}
-    {%- set node_rows = [] -%}
-    {%- for node in nodes -%}{%- do node_rows.append([loop.index0] + node) -%}{%- endfor -%}
-    {%- set level_columns = [] -%}
-    {%- for name in names -%}{%- do level_columns.append('l_' ~ loop.index0) -%}{%- endfor -%}
+    {#- One scan of `relation`: its finest aggregate (one row per combination of the hierarchies' source columns,
+        with a count per value of the sensitive column), each hierarchy's levels as integer codes (dense ranks over
+        a small table of its distinct source values), then rolled up one hierarchy at a time (each row once per
+        level of it, regrouped), so that the last stage holds the classes of every node. Each class's size and
+        entropy come from its counts per sensitive value. Hierarchies with more levels are rolled up first. -#}
+    {%- set sensitive_values = [] -%}
+    {%- for row in run_query("select distinct cast(" ~ sensitive_column ~ " as " ~ veil.text_type() ~ ") from " ~ relation).rows -%}
+        {%- do sensitive_values.append(row[0]) -%}
+    {%- endfor -%}
+    {%- if sensitive_values | length > 64 -%}
+        {{ exceptions.raise_compiler_error("choose_generalization: " ~ sensitive_column ~ " has " ~ (sensitive_values | length)
+                                           ~ " values; l-diversity is computed over at most 64") }}
+    {%- endif -%}
+    {%- set counts = [] -%}
+    {%- for value in sensitive_values -%}{%- do counts.append('n_' ~ loop.index0) -%}{%- endfor -%}
+    {%- set sources = [] -%}
+    {%- for name in names -%}{%- do sources.extend(veil.generalization_columns(name)) -%}{%- endfor -%}
+    {%- set order = [] -%}
+    {%- for size in range(10, 0, -1) -%}
+        {%- for name in names -%}{%- if hierarchies[name] | length == size -%}{%- do order.append(loop.index0) -%}{%- endif -%}{%- endfor -%}
+    {%- endfor -%}
+    {%- set class_size = counts | join(' + ') -%}
+    {%- set node_id = namespace(expr='l_0') -%}
+    {%- for name in names[1:] -%}
+        {%- set node_id.expr = '(' ~ node_id.expr ~ ') * ' ~ (hierarchies[name] | length) ~ ' + l_' ~ loop.index -%}
+    {%- endfor -%}
     {%- set query -%}
         with finest as (
             select
-                {%- for name in names %}{% set i = loop.index0 %}
-                {%- for level in range(hierarchies[name] | length) %}
-                {{ veil.generalize(name, level) }} as qi_{{ i }}_{{ level }},
+                {{ sources | join(', ') }},
+                {%- for value in sensitive_values %}
+                sum(case when {% if value is none %}{{ sensitive_column }} is null{% else %}cast({{ sensitive_column }} as {{ veil.text_type() }}) = {{ veil.sql_string(value) }}{% endif %} then 1 else 0 end) as n_{{ loop.index0 }}{{ "," if not loop.last }}
                 {%- endfor %}
-                {%- endfor %}
-                {{ sensitive_column }} as sensitive_value,
-                count(*) as n
             from {{ relation }}
-            group by
-                {%- for name in names %}
+            group by {{ sources | join(', ') }}
+        ),
+        {%- for name in names %}{% set i = loop.index0 %}{% set columns = veil.generalization_columns(name) %}
+
+        codes_{{ i }} as (
+            select
+                {{ columns | join(', ') }},
                 {%- for level in range(hierarchies[name] | length) %}
-                {{ veil.generalize(name, level) }},
+                dense_rank() over (order by {{ veil.generalize(name, level) }}) as c_{{ i }}_{{ level }}{{ "," if not loop.last }}
                 {%- endfor %}
-                {%- endfor %}
-                {{ sensitive_column }}
+            from (select distinct {{ columns | join(', ') }} from finest) as distinct_values
         ),
+        {%- endfor %}
 
-        nodes as (
-            {{ veil.literal_rows(node_rows, ['node'] + level_columns) }}
-        ),
-
-        exploded as (
+        stage_0 as (
             select
-                nodes.node,
                 {%- for name in names %}{% set i = loop.index0 %}
-                case nodes.l_{{ i }}
-                    {%- for level in range(hierarchies[name] | length) %}
-                    when {{ level }} then finest.qi_{{ i }}_{{ level }}
-                    {%- endfor %}
-                end as qi_{{ i }},
+                {%- for level in range(hierarchies[name] | length) %}
+                codes_{{ i }}.c_{{ i }}_{{ level }},
                 {%- endfor %}
-                finest.sensitive_value,
-                finest.n
-            from finest cross join nodes
+                {%- endfor %}
+                {%- for n in counts %}
+                finest.{{ n }}{{ "," if not loop.last }}
+                {%- endfor %}
+            from finest
+            {%- for name in names %}{% set i = loop.index0 %}
+            inner join codes_{{ i }}
+                on {% for column in veil.generalization_columns(name) %}finest.{{ column }} is not distinct from codes_{{ i }}.{{ column }}{{ " and " if not loop.last }}{% endfor %}
+            {%- endfor %}
         ),
+        {%- set done = [] %}
+        {%- for i in order %}{% set step = loop.index %}
+        {%- set kept = [] %}
+        {%- set level_rows = [] %}
+        {%- for level in range(hierarchies[names[i]] | length) %}{% do level_rows.append([level]) %}{% endfor %}
+        {%- for d in done %}{% do kept.extend(['l_' ~ d, 'k_' ~ d]) %}{% endfor %}
+        {%- for d in order %}{% if d not in done and d != i %}
+        {%- for level in range(hierarchies[names[d]] | length) %}{% do kept.append('c_' ~ d ~ '_' ~ level) %}{% endfor %}
+        {%- endif %}{% endfor %}
 
-        values_per_class as (
+        stage_{{ step }} as (
             select
-                node,
-                {%- for name in names %}
-                qi_{{ loop.index0 }},
+                {%- for column in kept %}
+                {{ column }},
                 {%- endfor %}
-                sum(n) as n
-            from exploded
-            group by node, {% for name in names %}qi_{{ loop.index0 }}, {% endfor %}sensitive_value
+                l_{{ i }},
+                k_{{ i }},
+                {%- for n in counts %}
+                sum({{ n }}) as {{ n }}{{ "," if not loop.last }}
+                {%- endfor %}
+            from (
+                select
+                    {%- for column in kept %}
+                    previous.{{ column }},
+                    {%- endfor %}
+                    levels.lv as l_{{ i }},
+                    case levels.lv
+                        {%- for level in range(hierarchies[names[i]] | length) %}
+                        when {{ level }} then previous.c_{{ i }}_{{ level }}
+                        {%- endfor %}
+                    end as k_{{ i }},
+                    {%- for n in counts %}
+                    previous.{{ n }}{{ "," if not loop.last }}
+                    {%- endfor %}
+                from stage_{{ step - 1 }} as previous
+                cross join ({{ veil.literal_rows(level_rows, ['lv']) }}) as levels
+            ) as expanded
+            group by {% for column in kept %}{{ column }}, {% endfor %}l_{{ i }}, k_{{ i }}
         ),
+        {%- do done.append(i) %}
+        {%- endfor %}
 
         classes as (
             select
-                node,
-                sum(n) as class_size,
-                ln(sum(n)) - sum(n * ln(n)) / sum(n) as entropy
-            from values_per_class
-            group by node, {% for name in names %}qi_{{ loop.index0 }}{{ ", " if not loop.last }}{% endfor %}
-        ),
-
-        per_node as (
-            select
-                node,
-                sum(case when class_size < {{ k }} or entropy < ln({{ l }}) - 1e-9 then class_size else 0 end)
-                    as suppressed,
-                sum(class_size) as total
-            from classes
-            group by node
+                {%- for name in names %}
+                l_{{ loop.index0 }},
+                {%- endfor %}
+                {{ class_size }} as class_size,
+                ln({{ class_size }}) - (
+                    {%- for n in counts %}
+                    case when {{ n }} > 0 then {{ n }} * ln({{ n }}) else 0 end{{ " +" if not loop.last }}
+                    {%- endfor %}
+                ) / ({{ class_size }}) as entropy
+            from stage_{{ order | length }}
         )
 
         select
-            nodes.node,
-            coalesce(per_node.suppressed, 0) as suppressed,
-            coalesce(per_node.total, 0) as total
-        from nodes
-        left join per_node on nodes.node = per_node.node
-        order by nodes.node
+            {{ node_id.expr }} as node,
+            sum(case when class_size < {{ k }} or entropy < ln({{ l }}) - 1e-9 then class_size else 0 end) as suppressed,
+            sum(class_size) as total
+        from classes
+        group by {% for name in names %}l_{{ loop.index0 }}{{ ", " if not loop.last }}{% endfor %}
     {%- endset -%}
-    {%- set best = {} -%}
+    {%- set found = {} -%}
+    {%- for row in (run_query(query).rows if sensitive_values else []) -%}
+        {%- do found.update({row[0] | int: [row[1] | int, row[2] | int]}) -%}
+    {%- endfor -%}
+{%- set best = {} -%}
     {%- set fallback = {} -%}
-    {%- for row in run_query(query).rows -%}
-        {%- set node = nodes[row[0]] -%}
+    {%- for node in nodes -%}
+        {%- set row = [loop.index0] + found.get(loop.index0, [0, 0]) -%}
         {%- set ns = namespace(loss=0) -%}
         {%- for name in names -%}
             {%- set ns.loss = ns.loss + node[loop.index0] / ((hierarchies[name] | length) - 1) -%}

@@ -9,6 +9,7 @@ here in Python from the raw Parquet, independently of the dbt macros — is the 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections import Counter
 
@@ -104,6 +105,37 @@ def test_every_released_row_shares_its_quasi_identifiers_with_at_least_k_real_us
     assert all(population[c] == n for c, n in classes.items())
     suppressed = sum(n for c, n in population.items() if c not in classes)
     assert suppressed / sum(population.values()) <= project_vars()["max_suppression"]
+
+
+def test_the_release_uses_the_least_generalized_node_a_brute_force_search_finds(spark, warehouse, home):
+    """Every node of the lattice evaluated here in Python over the population (k, entropy l-diversity in
+    spend_band, the suppression cap): the release's levels and information loss are those of the allowed node
+    with the least loss (then the fewest suppressed, then the first in the lattice's order)."""
+    hierarchies = project_vars()["generalization_hierarchies"]
+    k, l_value = project_vars()["k_anonymity"], project_vars()["l_diversity"]
+    cap = project_vars()["max_suppression"]
+    bands = dict(spark.sql("select user_key, spend_band from intermediate.int_users_release_base").collect())
+    users = [(u, bands[pseudonym(u["user_id"])]) for u in _released_users(spark, home)]
+    today, continents = settings().current_date(), _continents()
+    best = None
+    for node in itertools.product(*(range(len(levels)) for levels in hierarchies.values())):
+        levels = {name: hierarchies[name][i] for name, i in zip(hierarchies, node, strict=True)}
+        classes: dict[tuple, Counter] = {}
+        for user, band in users:
+            classes.setdefault(_generalize(user, levels, continents, today), Counter())[band] += 1
+        suppressed = sum(
+            n
+            for values in classes.values()
+            if (n := sum(values.values())) < k
+            or -sum(v / n * math.log(v / n) for v in values.values()) < math.log(l_value) - 1e-9
+        )
+        loss = sum(i / (len(hierarchies[name]) - 1) for name, i in zip(hierarchies, node, strict=True)) / len(node)
+        if suppressed / len(users) <= cap and (best is None or (loss, suppressed) < best[:2]):
+            best = (loss, suppressed, levels)
+    assert best is not None
+    released = spark.sql("select generalization, information_loss from marts.rpt_users_k_anonymous limit 1").collect()
+    assert dict(part.split("=") for part in released[0]["generalization"].split(";")) == best[2]
+    assert released[0]["information_loss"] == pytest.approx(round(best[0], 4))
 
 
 def test_released_classes_are_entropy_l_diverse_in_the_sensitive_column(spark, warehouse):
