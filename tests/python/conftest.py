@@ -252,9 +252,11 @@ class SharedWarehouse:
 
 def consent_changed(spark: Any) -> set[str]:
     """Pseudonyms of the users with a consent change on record: another changing module's subjects."""
-    if not spark.catalog.tableExists("compliance.consent_changes"):
+    from veil.compliance.ledgers import CONSENT_CHANGES
+
+    if not spark.catalog.tableExists(CONSENT_CHANGES.table):
         return set()
-    return {r[0] for r in spark.sql("select distinct user_key from compliance.consent_changes").collect()}
+    return {r[0] for r in spark.sql(f"select distinct user_key from {CONSENT_CHANGES.table}").collect()}
 
 
 @pytest.fixture(scope="session")

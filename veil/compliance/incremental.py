@@ -105,11 +105,11 @@ def plan_erasure(spark: Any, everyone: Identifiers, free_text_rows_removed: int,
     keys = ", ".join(f"'{k}'" for k in everyone["user_key"])
     # validation keeps one copy per event_id across users: another user's row sharing a subject's event_id
     # may be quarantined or kept depending on theirs
+    staged = relation_name(_named(marked, "stg_app__events"))
     shared = _count(
         spark,
-        f"select count(*) from {relation_name(_named(marked, 'stg_app__events'))} "
-        f"where coalesce(user_key, '') not in ({keys}) and event_id in ("
-        f"select event_id from {relation_name(_named(marked, 'stg_app__events'))} where user_key in ({keys}))",
+        f"select count(*) from {staged} where coalesce(user_key, '') not in ({keys}) and event_id in ("
+        f"select event_id from {staged} where user_key in ({keys}))",
     )
     if shared:
         return full(f"{shared} events of other users share a subject's event_id")
