@@ -7,8 +7,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from veil.compliance.holdings import free_text_mask
-from veil.compliance.raw_files import remove_from_raw
+from veil.compliance.raw_files import free_text_mask, remove_from_raw
 from veil.compliance.subjects import Subject
 
 

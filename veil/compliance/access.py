@@ -27,13 +27,13 @@ from typing import Any
 from veil.audit import record_event
 from veil.compliance.holdings import (
     Identifiers,
-    free_text_rows,
     identifiers,
     postgres_match,
     postgres_tables,
     spark_condition,
     spark_tables,
 )
+from veil.compliance.raw_files import free_text_rows
 from veil.compliance.subjects import Subject, resolve_subject
 from veil.settings import settings
 from veil.warehouse.postgres import connect

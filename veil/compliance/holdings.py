@@ -13,10 +13,8 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from veil.compliance.subjects import Subject, partner_pseudonym
-from veil.settings import settings
 
 DERIVED_SCHEMAS = ("staging", "intermediate", "marts", "privacy", "history")
 """Spark schemas dbt builds."""
@@ -189,30 +187,6 @@ def free_text_columns() -> dict[str, list[str]]:
     return out
 
 
-def free_text_mask(table: pa.Table, columns: list[str], contacts: tuple[str, ...]) -> pa.ChunkedArray:
-    """Rows of `table` whose free-text columns contain one of the contacts (lower-cased; the match is
-    case-insensitive). One regular-expression scan per column, whatever the number of contacts: RE2 matches an
-    alternation of literals in one pass."""
-    mask = pa.chunked_array([pa.array([False] * table.num_rows, pa.bool_())])
-    if not contacts:
-        return mask
-    pattern = "|".join(_literal(c) for c in sorted(set(contacts)))
-    for column in columns:
-        text = table.column(column)
-        if pa.types.is_dictionary(text.type):
-            text = pc.cast(text, pa.string())
-        mask = pc.or_(mask, pc.fill_null(pc.match_substring_regex(pc.utf8_lower(text), pattern), False))
-    return mask
-
-
-def _literal(text: str) -> str:
-    """`text` as an RE2 pattern matching itself (punctuation escaped; RE2 rejects escaped letters or spaces)."""
-    return "".join(f"\\{ch}" if ch in _RE2_SPECIAL else ch for ch in text)
-
-
-_RE2_SPECIAL = frozenset("\\.^$|?*+()[]{}-")
-
-
 def arrow_matcher(everyone: Identifiers, columns: list[str]) -> Callable[[pa.Table], pa.ChunkedArray]:
     """A function of an Arrow table (holding `columns`, a subset of MATCH_COLUMNS) giving the rows that match
     one of the subjects' identifiers in any of them; dictionary-encoded columns are matched by value."""
@@ -228,34 +202,3 @@ def arrow_matcher(everyone: Identifiers, columns: list[str]) -> Callable[[pa.Tab
         return mask
 
     return matches
-
-
-def free_text_rows(subject: Subject) -> dict[str, list[dict]]:
-    """Raw rows filed under another id (or none) whose free text holds the subject's e-mail or phone."""
-    found: dict[str, list[dict]] = {}
-    if not subject.contacts:
-        return found
-    own = arrow_matcher({"user_id": list(subject.user_ids)}, ["user_id"])
-    for table_name, columns in free_text_columns().items():
-        for path in sorted((settings().raw_dir / table_name).rglob("*.parquet")):
-            names = pq.ParquetFile(path).schema_arrow.names
-            table = pq.read_table(path, columns=[c for c in ("user_id", *columns) if c in names])
-            mask = free_text_mask(table, columns, subject.contacts)
-            if "user_id" in names and subject.user_ids:
-                mask = pc.and_(mask, pc.invert(own(table)))
-            if pc.any(mask).as_py():
-                rows = pq.read_table(path).filter(mask).to_pylist()
-                found.setdefault(f"spark:raw.{table_name} (free text)", []).extend(rows)
-    return found
-    for table_name, columns in free_text_columns().items():
-        folder = settings().raw_dir / table_name
-        for path in sorted(folder.rglob("*.parquet")):
-            table = pq.read_table(path)
-            mask = free_text_mask(table, columns, subject.contacts)
-            if "user_id" in table.column_names and subject.user_ids:
-                own = pc.fill_null(pc.is_in(table.column("user_id"), pa.array(subject.user_ids, pa.int64())), False)
-                mask = pc.and_(mask, pc.invert(own))
-            rows = table.filter(mask).to_pylist()
-            if rows:
-                found.setdefault(f"spark:raw.{table_name} (free text)", []).extend(rows)
-    return found

@@ -1,5 +1,6 @@
-"""Erasure in the raw files: each Parquet file holding a subject's rows (by user_id, or their e-mail or phone
-in free text filed under another id) is rewritten without them, as Parquet has no DELETE."""
+"""A subject in the raw files: their rows by user_id, and their e-mail or phone in free text filed under another
+id (found for access requests and verification; removed by erasure, which rewrites each Parquet file holding
+them without those rows, as Parquet has no DELETE)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from veil.compliance.holdings import arrow_matcher, free_text_mask
+from veil.compliance.holdings import arrow_matcher, free_text_columns
 from veil.compliance.subjects import Subject
+from veil.settings import settings
 from veil.warehouse.parquet_files import remove_rows
 
 
@@ -63,3 +65,46 @@ def _may_hold(path: Path, sorted_ids: list[int]) -> bool:
 
 def _count(mask: pa.ChunkedArray) -> int:
     return pc.sum(pc.cast(mask, pa.int64())).as_py() or 0
+
+
+def free_text_mask(table: pa.Table, columns: list[str], contacts: tuple[str, ...]) -> pa.ChunkedArray:
+    """Rows of `table` whose free-text columns contain one of the contacts (lower-cased; the match is
+    case-insensitive). One regular-expression scan per column, whatever the number of contacts: RE2 matches an
+    alternation of literals in one pass."""
+    mask = pa.chunked_array([pa.array([False] * table.num_rows, pa.bool_())])
+    if not contacts:
+        return mask
+    pattern = "|".join(_literal(c) for c in sorted(set(contacts)))
+    for column in columns:
+        text = table.column(column)
+        if pa.types.is_dictionary(text.type):
+            text = pc.cast(text, pa.string())
+        mask = pc.or_(mask, pc.fill_null(pc.match_substring_regex(pc.utf8_lower(text), pattern), False))
+    return mask
+
+
+def _literal(text: str) -> str:
+    """`text` as an RE2 pattern matching itself (punctuation escaped; RE2 rejects escaped letters or spaces)."""
+    return "".join(f"\\{ch}" if ch in _RE2_SPECIAL else ch for ch in text)
+
+
+_RE2_SPECIAL = frozenset("\\.^$|?*+()[]{}-")
+
+
+def free_text_rows(subject: Subject) -> dict[str, list[dict]]:
+    """Raw rows filed under another id (or none) whose free text holds the subject's e-mail or phone."""
+    found: dict[str, list[dict]] = {}
+    if not subject.contacts:
+        return found
+    own = arrow_matcher({"user_id": list(subject.user_ids)}, ["user_id"])
+    for table_name, columns in free_text_columns().items():
+        for path in sorted((settings().raw_dir / table_name).rglob("*.parquet")):
+            names = pq.ParquetFile(path).schema_arrow.names
+            table = pq.read_table(path, columns=[c for c in ("user_id", *columns) if c in names])
+            mask = free_text_mask(table, columns, subject.contacts)
+            if "user_id" in names and subject.user_ids:
+                mask = pc.and_(mask, pc.invert(own(table)))
+            if pc.any(mask).as_py():
+                rows = pq.read_table(path).filter(mask).to_pylist()
+                found.setdefault(f"spark:raw.{table_name} (free text)", []).extend(rows)
+    return found

@@ -10,13 +10,13 @@ from typing import Any
 
 from veil.compliance.holdings import (
     Identifiers,
-    free_text_rows,
     postgres_match,
     postgres_tables,
     spark_condition,
     spark_tables,
     union,
 )
+from veil.compliance.raw_files import free_text_rows
 from veil.compliance.receipts import StoreCheck
 from veil.compliance.subjects import Subject
 from veil.settings import settings
