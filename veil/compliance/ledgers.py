@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from veil.compliance.holdings import arrow_matcher
 from veil.settings import settings
 from veil.warehouse.parquet_files import rewrite_without
 
@@ -47,17 +48,14 @@ class Ledger:
 
     def holds(self, subject_refs: list[str]) -> bool:
         """Whether any row of the ledger has one of these subject references."""
+        match = arrow_matcher({"subject_ref": subject_refs}, ["subject_ref"])
         files = sorted(self.folder.glob("*.parquet"))
-        refs = pa.array(subject_refs, pa.string())
-        return any(pc.any(pc.is_in(pq.read_table(f, columns=["subject_ref"]).column(0), refs)).as_py() for f in files)
+        return any(pc.any(match(pq.read_table(f, columns=["subject_ref"]))).as_py() for f in files)
 
     def remove_subject(self, spark, subject_refs: list[str]) -> int:
         """Rewrite the ledger without the subject's rows (erasure); returns rows removed."""
-        refs = pa.array(subject_refs, pa.string())
-        removed = sum(
-            rewrite_without(path, lambda table: pc.fill_null(pc.is_in(table.column("subject_ref"), refs), False))
-            for path in sorted(self.folder.glob("*.parquet"))
-        )
+        match = arrow_matcher({"subject_ref": subject_refs}, ["subject_ref"])
+        removed = sum(rewrite_without(path, match, ["subject_ref"]) for path in sorted(self.folder.glob("*.parquet")))
         if removed:
             spark.sql(f"refresh table {self.table}")
         return removed
