@@ -103,3 +103,30 @@ def test_a_model_erased_in_place_that_reads_a_rebuilt_one_is_refused():
     bad = {"nodes": {n["unique_id"]: n for n in (_model("a", [], False), _model("b", ["a"], True))}}
     with pytest.raises(VeilError, match="b is marked erasure: in_place but reads a"):
         in_place_nodes(bad)
+
+
+def test_the_check_after_an_in_place_erasure_keeps_every_test_that_removing_rows_could_fail(tmp_path):
+    """After an in-place removal, `dbt test` skips only the marked models' unique, not_null and accepted_values
+    tests (a table that passed them still does once rows are gone); the reconciliation stays."""
+    import json
+    import os
+
+    from veil.compliance.incremental import ErasurePlan, in_place_nodes
+
+    env = {**os.environ, "DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs"),
+           "DBT_PROFILES_DIR": str(ROOT / "profiles")}  # fmt: skip
+    dbt = [str(ROOT / ".venv" / "bin" / "dbt") if (ROOT / ".venv" / "bin" / "dbt").exists() else "dbt"]
+
+    def tests(*selection: str) -> set[str]:
+        args = [*dbt, "ls", "-q", "--resource-type", "test", "--output", "name", "--target", "postgres", *selection]
+        done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        return set(done.stdout.split())
+
+    tests()  # parses the project into tmp_path/target
+    marked, _ = in_place_nodes(json.loads((tmp_path / "target" / "manifest.json").read_text()))
+    plan = ErasurePlan(tuple(n["name"] for n in marked), (), ())
+    every, checked = tests("--select", *plan.in_place_models), tests(*plan.check[1:])
+    assert "assert_raw_reconciles_with_clean_plus_quarantined" in checked and checked < every
+    skipped = every - checked
+    assert len(skipped) >= 10 and all(t.startswith(("unique_", "not_null_", "accepted_values_")) for t in skipped)

@@ -88,7 +88,7 @@ def _rebuild(spark: Any, everyone: Identifiers, plan: ErasurePlan, request_ids: 
     """Stage 3: the derived tables without the subjects, in place or by a full build (see the plan)."""
     if plan.in_place:
         remove_in_place(spark, plan.in_place_relations, everyone)
-        steps = [["build", "--select", *plan.rebuilt], ["test", "--select", *plan.in_place_models]]
+        steps = [["build", "--select", *plan.rebuilt], plan.check]
     else:
         clear_incremental_partitions(spark, everyone)
         steps = [["build"]]

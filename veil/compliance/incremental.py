@@ -31,6 +31,10 @@ from veil.settings import settings
 from veil.warehouse.parquet_files import rewrite_without
 
 IN_PLACE = "in_place"
+KEPT_BY_DELETION = ("unique", "not_null", "accepted_values")
+"""Generic tests that removing rows cannot make fail: a table that passed them in the build that wrote it still
+passes them after the in-place removal, so the check after it runs the marked models' other tests only (the
+reconciliation of raw with clean + quarantined + erased, among them)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,12 @@ class ErasurePlan:
     @property
     def in_place(self) -> bool:
         return self.full_rebuild is None
+
+    @property
+    def check(self) -> list[str]:
+        """`dbt test` arguments for after the in-place removal: the marked models' tests that removing rows
+        could make fail."""
+        return ["test", "--select", *self.in_place_models, "--exclude", *(f"test_name:{t}" for t in KEPT_BY_DELETION)]
 
     @property
     def derived_tables(self) -> str:
