@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import yaml
 
@@ -115,10 +116,10 @@ def test_the_check_after_an_in_place_erasure_keeps_every_test_that_removing_rows
 
     env = {**os.environ, "DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs"),
            "DBT_PROFILES_DIR": str(ROOT / "profiles")}  # fmt: skip
-    dbt = [str(ROOT / ".venv" / "bin" / "dbt") if (ROOT / ".venv" / "bin" / "dbt").exists() else "dbt"]
+    dbt = str(Path(sys.executable).parent / "dbt")  # the dbt of the environment running the tests
 
     def tests(*selection: str) -> set[str]:
-        args = [*dbt, "ls", "-q", "--resource-type", "test", "--output", "name", "--target", "postgres", *selection]
+        args = [dbt, "ls", "-q", "--resource-type", "test", "--output", "name", "--target", "postgres", *selection]
         done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True)
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
         return set(done.stdout.split())
