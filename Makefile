@@ -48,7 +48,7 @@ serve: install
 
 ## every test: sqlfluff, pytest (unit, Spark, PostgreSQL, dbt build/tests on both targets, end to end)
 test: install lint
-	$(WITH_KEY) $(BIN)/pytest -q
+	$(WITH_KEY) $(BIN)/pytest -q -n 2 --dist loadgroup
 
 PY_DIRS := veil generator bench tests/python
 

@@ -27,7 +27,10 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-TEST_POSTGRES_URL = os.environ.get("VEIL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+# `make test` runs two pytest-xdist workers (gw0, gw1): each has a home and a test database of its own
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_TEST_SERVER_URL = os.environ.get("VEIL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+TEST_POSTGRES_URL = f"{_TEST_SERVER_URL}_{WORKER}" if WORKER else _TEST_SERVER_URL
 E2E_USERS, E2E_EVENTS, E2E_SEED = 3_000, 150_000, 7
 E2E_DIRTY_RATE = 0.01
 TODAY = "2026-12-01"
@@ -35,7 +38,7 @@ CHANGING_MODULES = ("test_warehouse_compliance.py", "test_privacy_api.py", "test
 
 
 def pytest_configure(config: Any) -> None:
-    base = Path(config.rootpath) / ".pytest-warehouse"
+    base = Path(config.rootpath) / ".pytest-warehouse" / WORKER  # (WORKER is "" without xdist)
     os.environ["VEIL_HOME"] = str(base)
     os.environ["DBT_TARGET_PATH"] = str(base / "target")
     os.environ["DBT_LOG_PATH"] = str(base / "logs")
@@ -50,10 +53,26 @@ def pytest_configure(config: Any) -> None:
     os.environ["VEIL_KEY_DIR"] = str(base / "keys")  # `veil keys rotate` writes here, never to the checkout's .veil
 
 
+SHARED_WAREHOUSE_FIXTURES = {"spark", "_shared"}
+OWN_PROCESS_FIXTURES = {"small_run", "cluster", "thrift"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's worker reads the xdist_group marks
 def pytest_collection_modifyitems(items: list[Any]) -> None:
-    """Modules that change the shared warehouse run last (a speed-up only: see the module docstring)."""
+    """Modules that change the shared warehouse run last (a speed-up only: see the module docstring).
+
+    Under `pytest -n 2 --dist loadgroup` (`make test`) the tests of this process's Spark warehouse run in one
+    worker (one Spark process per metastore), and the tests that start Spark processes of their own (`veil run`
+    on a small warehouse and on a standalone cluster, the killed privacy worker, the Thrift server) in one group
+    beside it; every other module is one unit of work, wherever a worker is free."""
     last = {name: i + 1 for i, name in enumerate(CHANGING_MODULES)}
     items.sort(key=lambda item: last.get(item.path.name, 0))
+    for item in items:
+        names = set(item.fixturenames)
+        if names & SHARED_WAREHOUSE_FIXTURES:
+            item.add_marker(pytest.mark.xdist_group("shared_warehouse"))
+        elif names & OWN_PROCESS_FIXTURES:
+            item.add_marker(pytest.mark.xdist_group("own_spark_processes"))
 
 
 @contextlib.contextmanager
@@ -150,6 +169,12 @@ class SmallRun:
 
 
 SMALL_RUN = ("--users", "300", "--events", "6000", "--seed", "11", "--workers", "1")
+SHORT_LIVED_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC"
+"""Driver JVM options of the `veil` processes a test starts for one build (`veil run`, the privacy worker; the
+local Thrift server has its own, alike). Without the C2 compiler a cold JVM's one build took 61 s and 90
+CPU-seconds here, against 67 s and 121 with it: the cores go to the other test worker instead. (A long-lived
+session, as this process's, builds faster with C2 from its second build on: 33 s against 57.) Spark executes
+the same plans either way."""
 
 
 def small_veil_run(home: Path, pg_url: str, database: str, **extra_env: str) -> SmallRun:
@@ -163,7 +188,8 @@ def small_veil_run(home: Path, pg_url: str, database: str, **extra_env: str) -> 
     url = f"{server}/{database}"
     prepare_test_database(url)
     env = {**os.environ, "VEIL_HOME": str(home), "VEIL_POSTGRES_URL": url,
-           "DBT_TARGET_PATH": str(home / "target"), "DBT_LOG_PATH": str(home / "logs"), **extra_env}  # fmt: skip
+           "DBT_TARGET_PATH": str(home / "target"), "DBT_LOG_PATH": str(home / "logs"),
+           "VEIL_SPARK_JAVA_OPTIONS": SHORT_LIVED_JVM, **extra_env}  # fmt: skip
     done = subprocess.run([sys.executable, "-m", "veil.cli", "run", *SMALL_RUN], cwd=ROOT, env=env,
                           capture_output=True, text=True)  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
@@ -171,7 +197,16 @@ def small_veil_run(home: Path, pg_url: str, database: str, **extra_env: str) -> 
 
 
 @pytest.fixture(scope="session")
-def small_run(tmp_path_factory: Any, pg_url: str) -> SmallRun:
+def yield_cpu_to_the_shared_warehouse() -> None:
+    """Under xdist, the worker running the tests that start Spark processes of their own lowers its priority
+    (and so theirs) once: the other worker's shared warehouse is the longer path through the run, and on two
+    cores the two contend."""
+    if WORKER:
+        os.nice(10)
+
+
+@pytest.fixture(scope="session")
+def small_run(tmp_path_factory: Any, pg_url: str, yield_cpu_to_the_shared_warehouse: None) -> SmallRun:
     """The local small warehouse. test_cluster.py compares its marts before test_privacy_worker.py erases
     from it (modules run in name order)."""
     return small_veil_run(tmp_path_factory.mktemp("small") / "home", pg_url, "test_small_run")

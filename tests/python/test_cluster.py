@@ -47,7 +47,7 @@ def _wait_for(what: str, seconds: float, probe) -> dict:
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
+def cluster(tmp_path_factory, yield_cpu_to_the_shared_warehouse):
     """(master URL, master web UI URL, the worker's work dir) of a master and one worker, stopped after the
     module."""
     import pyspark

@@ -26,7 +26,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def thrift(tmp_path_factory, pg_url):
+def thrift(tmp_path_factory, pg_url, yield_cpu_to_the_shared_warehouse):
     from veil.warehouse.thrift import ThriftSQL, start_local_server
 
     home = tmp_path_factory.mktemp("thrift-home")
