@@ -109,6 +109,22 @@ class Settings:
         "PostgreSQL URL of the API's own login (a member of `veil_api`); default VEIL_POSTGRES_URL, then "
         "`set role veil_api`",
     )
+    kafka_bootstrap: str = _setting(
+        "VEIL_KAFKA_BOOTSTRAP", "127.0.0.1:9092", "Kafka bootstrap servers of the event stream (`veil stream`)"
+    )
+    kafka_topic: str = _setting("VEIL_KAFKA_TOPIC", "app.events", "topic the product sends behaviour events to")
+    kafka_partitions: int = _setting(
+        "VEIL_KAFKA_PARTITIONS", 2, "partitions of the events topic when `veil stream` creates it", int
+    )
+    kafka_retention_days: int = _setting(
+        "VEIL_KAFKA_RETENTION_DAYS", 30, "retention of the events topic when `veil stream` creates it", int
+    )
+    stream_lateness_seconds: int = _setting(
+        "VEIL_STREAM_LATENESS_SECONDS", 600, "lateness bound: older than the newest event seen minus this is late", int
+    )
+    stream_trigger_seconds: float = _setting(
+        "VEIL_STREAM_TRIGGER_SECONDS", 1.0, "micro-batch interval of `veil stream ingest`", float
+    )
     dbt_target_path: Path | None = _setting(
         "DBT_TARGET_PATH", None, "dbt's `target/` folder (default `target` in the project)", Path
     )
@@ -149,6 +165,11 @@ class Settings:
     def raw_dir(self) -> Path:
         """Generated Parquet for the raw.* external tables."""
         return self.home / "warehouse" / "raw"
+
+    @property
+    def stream_dir(self) -> Path:
+        """The stream ingest's checkpoint, batch states and metrics (no raw values: offsets and counts)."""
+        return self.home / "warehouse" / "stream"
 
     @property
     def metastore_dir(self) -> Path:

@@ -1,4 +1,7 @@
--- Nothing is lost: for every raw table, raw rows = clean + quarantined + erased (erasure ledger) rows.
+-- Nothing is lost: for every raw table, raw rows = clean + quarantined + erased (erasure ledger) rows. Events
+-- arrive from the raw files and, where the stream runs, from stream.events (staged on arrival, erased in place).
+-- depends_on: {{ source('stream', 'events') }}
+{%- set streamed = veil.landed_relation('stream', 'events') %}
 {%- set checks = [
     ('users', ref('stg_app__users')),
     ('consents', ref('stg_app__consents')),
@@ -12,7 +15,10 @@ counts as (
     {%- for source_table, validated in checks %}
     select
         '{{ source_table }}' as source_table,
-        (select count(*) from {{ source('app', source_table) }}) as raw_rows,
+        (select count(*) from {{ source('app', source_table) }})
+        {%- if source_table == 'events' and streamed %}
+        + (select count(*) from {{ source('stream', 'events') }})
+        {%- endif %} as raw_rows,
         (
             select count(*) from {{ validated }}
             where quarantine_reason is null

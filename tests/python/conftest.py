@@ -34,7 +34,12 @@ TEST_POSTGRES_URL = f"{_TEST_SERVER_URL}_{WORKER}" if WORKER else _TEST_SERVER_U
 E2E_USERS, E2E_EVENTS, E2E_SEED = 3_000, 150_000, 7
 E2E_DIRTY_RATE = 0.01
 TODAY = "2026-12-01"
-CHANGING_MODULES = ("test_warehouse_compliance.py", "test_privacy_api.py", "test_warehouse_erasure.py")
+CHANGING_MODULES = (
+    "test_warehouse_compliance.py",
+    "test_privacy_api.py",
+    "test_warehouse_erasure.py",
+    "test_stream.py",
+)
 
 
 def pytest_configure(config: Any) -> None:
@@ -54,7 +59,7 @@ def pytest_configure(config: Any) -> None:
 
 
 SHARED_WAREHOUSE_FIXTURES = {"spark", "_shared"}
-OWN_PROCESS_FIXTURES = {"small_run", "cluster", "thrift"}
+OWN_PROCESS_FIXTURES = {"small_run", "cluster", "thrift", "stream_home"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's worker reads the xdist_group marks
@@ -254,6 +259,7 @@ class SharedWarehouse:
             "warehouse/raw",
             "warehouse/compliance",
             "warehouse/spark-warehouse",
+            "warehouse/stream",
             "receipts",
             "access_requests",
         ):

@@ -278,6 +278,7 @@ def test_dashboard_pages_render_charts_without_errors_or_outside_requests(server
         "/retention": [("svg g.mark-rect path", 2)],
         "/privacy": [("#inventory table tbody tr", 2), ("#audit-status.ok", 1)],
         "/query": [("#query-form", 1)],
+        "/stream": [("#stream-status tbody tr, p.empty", 1)],
         "/docs": [],
     }  # fmt: skip
     for path, checks in expected.items():

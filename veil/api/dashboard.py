@@ -129,6 +129,14 @@ def register(app: FastAPI, state: Any) -> None:
                 request, "retention.html", conn, cells=cells, svg=svg, suppressed=sum(c["suppressed"] for c in cells)
             )
 
+    @app.get("/stream", response_class=HTMLResponse, include_in_schema=False)
+    def stream(request: Request) -> HTMLResponse:
+        from veil.stream.metrics import read_metrics
+        from veil.stream.status import stream_status
+
+        with state.connection() as conn:  # the ingest's metrics, where it runs beside this server (its VEIL_HOME)
+            return page(request, "stream.html", conn, status=stream_status() if read_metrics() else None)
+
     @app.get("/signin", response_class=HTMLResponse, include_in_schema=False)
     def signin_form(request: Request) -> HTMLResponse:
         with state.connection() as conn:

@@ -9,7 +9,7 @@ import os
 import sys
 import time
 
-from veil.cli import api, compliance, detection, releases, warehouse
+from veil.cli import api, compliance, detection, releases, stream, warehouse
 from veil.errors import VeilError
 
 
@@ -17,7 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="veil", description="Privacy-first user analytics warehouse.")
     parser.add_argument("--verbose", action="store_true", help="show the full trace of an unexpected error")
     sub = parser.add_subparsers(dest="command", required=True)
-    for group in (warehouse, detection, releases, compliance, api):
+    for group in (warehouse, detection, releases, compliance, stream, api):
         group.register(sub)
     return parser
 

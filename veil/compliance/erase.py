@@ -48,6 +48,7 @@ from veil.compliance.subjects import Subject, resolve_subject
 from veil.compliance.verification import Erased, access_packages, verify_erasure
 from veil.errors import VeilError
 from veil.settings import settings
+from veil.stream.metrics import STREAM_EVENTS
 from veil.warehouse.dbt import run_dbt
 from veil.warehouse.export import export_marts
 from veil.warehouse.postgres import connect
@@ -85,7 +86,10 @@ def _remove_from_sources(spark: Any, batch: list[tuple[str, Subject]]) -> list[d
 
 
 def _rebuild(spark: Any, everyone: Identifiers, plan: ErasurePlan, request_ids: str) -> None:
-    """Stage 3: the derived tables without the subjects, in place or by a full build (see the plan)."""
+    """Stage 3: the derived tables without the subjects, in place or by a full build (see the plan). The
+    stream's staged events go first, in place: stg_app__events adds them to the raw events."""
+    if spark.catalog.tableExists(STREAM_EVENTS):
+        remove_in_place(spark, (STREAM_EVENTS,), everyone)
     if plan.in_place:
         remove_in_place(spark, plan.in_place_relations, everyone)
         steps = [["build", "--select", *plan.rebuilt], plan.check]

@@ -19,7 +19,10 @@ from veil.compliance.subjects import Subject, partner_pseudonym
 DERIVED_SCHEMAS = ("staging", "intermediate", "marts", "privacy", "history")
 """Spark schemas dbt builds."""
 
-SPARK_SCHEMAS = ("raw", *DERIVED_SCHEMAS, "compliance")
+STREAM_SCHEMAS = ("stream",)
+"""Spark schemas the stream ingest writes (veil.stream.ingest): staged events, and quarantined messages' offsets."""
+
+SPARK_SCHEMAS = ("raw", *DERIVED_SCHEMAS, *STREAM_SCHEMAS, "compliance")
 """Every Spark schema that can hold a subject (the compliance consent ledger included)."""
 
 POSTGRES_KEEP = ("audit", "privacy_budget", "pg_catalog", "information_schema")

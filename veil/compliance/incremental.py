@@ -106,6 +106,10 @@ def plan_erasure(spark: Any, everyone: Identifiers, free_text_rows_removed: int,
         return full(f"the {settings().target} target is rebuilt, not edited in place")
     if missing := [r for r in relations if not spark.catalog.tableExists(r)]:
         return full(f"{missing[0]} is not built yet")
+    from veil.stream.metrics import unbuilt
+
+    if unbuilt():
+        return full("the event stream landed rows after the last build of stg_app__events")
     if resumed:
         return full("a subject was in the erasure ledger already (an erasure resumed or repeated)")
     if free_text_rows_removed:

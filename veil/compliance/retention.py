@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from veil.audit import record_event
-from veil.compliance.holdings import DERIVED_SCHEMAS, spark_tables
+from veil.compliance.holdings import DERIVED_SCHEMAS, STREAM_SCHEMAS, spark_tables
 from veil.compliance.receipts import Receipt, StoreCheck
 from veil.errors import VeilError
 from veil.jobs import rebuild_and_export
@@ -82,7 +82,7 @@ def _drop_partitions(spark: Any, relation: str, column: str, cutoff: dt.date) ->
 def _partitioned_by(spark: Any, column: str) -> list[str]:
     return [
         relation
-        for relation, _ in spark_tables(spark, DERIVED_SCHEMAS)
+        for relation, _ in spark_tables(spark, (*DERIVED_SCHEMAS, *STREAM_SCHEMAS))
         if any(c.name == column and c.isPartition for c in spark.catalog.listColumns(relation))
     ]
 

@@ -3,6 +3,7 @@ subject's receipt, and the access packages still held about them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from veil.compliance.holdings import (
 from veil.compliance.raw_files import free_text_rows
 from veil.compliance.receipts import StoreCheck
 from veil.compliance.subjects import Subject
+from veil.errors import VeilError
 from veil.settings import settings
 
 
@@ -104,9 +106,37 @@ def verify_erasure(spark: Any, conn: Any, batch: list[Erased]) -> list[list[Stor
             list(remaining),
         )
     add(
-        "event stream (Kafka topic)",
+        f"event stream (Kafka topic {settings().kafka_topic})",
         [None] * len(batch),
-        "not applicable: no event stream is deployed in this installation",
+        topic_expiry(spark),
         [None] * len(batch),
     )
     return checks
+
+
+def topic_expiry(spark: Any) -> str:
+    """What the receipt says of the event stream: the topic cannot be edited, so the erasure ledger keeps the
+    subject's later messages out of the tables, and the topic's retention ends the messages already on it."""
+    from veil.stream.broker import retention_ms
+    from veil.stream.metrics import STREAM_EVENTS
+
+    cfg = settings()
+    if not spark.catalog.tableExists(STREAM_EVENTS):
+        return "no event stream has been ingested in this installation"
+    try:
+        ms = retention_ms(cfg.kafka_bootstrap, cfg.kafka_topic)
+    except VeilError:
+        ms = None
+    now = dt.datetime.now(dt.UTC)
+    if ms is None:
+        return (
+            f"the erasure ledger keeps the subject's later messages out of stream.events; the broker at "
+            f"{cfg.kafka_bootstrap} did not report the retention of {cfg.kafka_topic} (configured: "
+            f"{cfg.kafka_retention_days} days, so messages on it now expire by "
+            f"{(now + dt.timedelta(days=cfg.kafka_retention_days)).date()} if that setting holds)"
+        )
+    return (
+        f"the erasure ledger keeps the subject's later messages out of stream.events; {cfg.kafka_topic} keeps "
+        f"messages {ms / 86_400_000:g} days (retention.ms on {cfg.kafka_bootstrap}), so every message on it "
+        f"now, the subject's included, is deleted by {(now + dt.timedelta(milliseconds=ms)).isoformat('T', 'seconds')}"
+    )

@@ -98,6 +98,9 @@ def invoke_dbt(args: list[str], spark: Any = None) -> Any:
         spark = spark or get_spark()  # created with our settings; dbt-spark's getOrCreate() reuses it
         if args and args[0] in CHANGING_COMMANDS:
             remove_orphan_builds(spark)
+    from veil.stream.metrics import landed_batch, record_built
+
+    landed = landed_batch()  # the stream cannot land more during the build: it needs the warehouse lock
     # dbt logs and stores sys.argv as its `invocation_command`: show it the dbt arguments, never the veil
     # command's own (`veil erase --subject <e-mail>` must not write the e-mail to logs/ and target/)
     argv, sys.argv = sys.argv, ["dbt", *args]
@@ -109,6 +112,9 @@ def invoke_dbt(args: list[str], spark: Any = None) -> Any:
         raise result.exception
     if args and args[0] in CHANGING_COMMANDS and target_of(args) == "spark" and spark is not None:
         record_key_id(spark, getattr(result.result, "results", None) or [])
+        results = getattr(result.result, "results", None) or []
+        if any(r.node.name == "stg_app__events" and str(r.status) == "success" for r in results):
+            record_built(landed)
     if args and args[0] in CHANGING_COMMANDS:
         statuses = Counter(str(r.status) for r in (getattr(result.result, "results", None) or []))
         record_event("dbt_invocation", {"args": args, "success": bool(result.success), "nodes": dict(statuses)})
