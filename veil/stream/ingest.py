@@ -4,8 +4,10 @@ incremental dbt build and export between ingests."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import io
 import json
 import time
 from collections.abc import Callable
@@ -36,10 +38,9 @@ def staging_sql(spark: Any) -> str:
     from the session's secrets view)."""
     from veil.warehouse.dbt import invoke_dbt
 
-    result = invoke_dbt(
-        ["compile", "--select", "stg_app__events", "--vars", json.dumps({"veil_stream_batch": BATCH_VIEW})],
-        spark=spark,
-    )
+    args = ["compile", "--select", "stg_app__events", "--vars", json.dumps({"veil_stream_batch": BATCH_VIEW})]
+    with contextlib.redirect_stdout(io.StringIO()):  # dbt prints the compiled model; it is not the user's output
+        result = invoke_dbt(["--log-level", "warn", *args], spark=spark)
     nodes = [r.node for r in result.result.results if r.node.name == "stg_app__events"]
     if not result.success or not nodes:
         raise VeilError("dbt could not compile stg_app__events for the stream: see logs/dbt.log")
