@@ -79,24 +79,31 @@ def report_columns(rows, errors: bool) -> dict:
             "left_alone": left_alone / len(business)}  # fmt: skip
 
 
-def report_spans(cases, errors: bool) -> float:
-    tp = fp = fn = 0
+def span_counts(cases, errors: bool = False) -> dict[str, list[int]]:
+    """entity -> [tp, fp, fn] over the cases, spans exact (start, end, entity)."""
     per: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for text, gold in cases:
         got = {(s.start, s.end, s.entity) for s in find_spans(text)}
         gold_set = set(gold)
         for g in gold_set:
-            hit = g in got
-            tp, fn = tp + hit, fn + (not hit)
-            per[g[2]][0 if hit else 2] += 1
+            per[g[2]][0 if g in got else 2] += 1
         for s in got - gold_set:
-            fp += 1
             per[s[2]][1] += 1
         if errors and got != gold_set:
             print(f"  span miss: {text!r} gold {sorted(gold_set)} got {sorted(got)}")
+    return per
+
+
+def _f1(per: dict[str, list[int]]) -> tuple[float, float, float]:
+    tp, fp, fn = (sum(v[i] for v in per.values()) for i in range(3))
     p = tp / (tp + fp) if tp + fp else 1.0
     r = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def report_spans(cases, errors: bool) -> float:
+    per = span_counts(cases, errors)
+    p, r, f1 = _f1(per)
     print(f"\nfree text: {len(cases)} texts, spans exact (start, end, entity)")
     print(f"{'entity':<22}{'tp':>6}{'fp':>6}{'fn':>6}")
     for e, (a, b, c) in sorted(per.items()):
@@ -106,11 +113,7 @@ def report_spans(cases, errors: bool) -> float:
 
 
 def span_f1(half: str) -> float:
-    tp = fp = fn = 0
-    for text, gold in span_cases(half):
-        got = {(s.start, s.end, s.entity) for s in find_spans(text)}
-        tp, fp, fn = tp + len(got & set(gold)), fp + len(got - set(gold)), fn + len(set(gold) - got)
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return _f1(span_counts(span_cases(half)))[2]
 
 
 def main() -> int:

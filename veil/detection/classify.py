@@ -90,7 +90,7 @@ def classify_column(column: str, values: list) -> Finding:
     by_content = []
     for s in signals:
         d = s.detector
-        if d.alone and s.share >= d.min_share and (d.entity != "person_name" or _varied(sample)):
+        if d.alone and s.share >= d.min_share and (not d.varied or _varied(sample)):
             alone_share = s.share if d.digits_alone else _share(d.match, sample[:CHECKED], digits_count=False)
             if alone_share >= d.min_share:
                 by_content.append(s)
@@ -98,7 +98,7 @@ def classify_column(column: str, values: list) -> Finding:
     chosen, conf = None, 0.0
     if by_name:  # the most specific hint whose values fit; among equals, the one the values confirm most
         chosen = max(by_name, key=lambda s: (s.named, s.share, s.fit))
-        conf = 0.7 + 0.25 * max(chosen.share, chosen.fit if chosen.detector.match is None else chosen.share)
+        conf = 0.7 + 0.25 * (chosen.share if chosen.detector.match else chosen.fit)
         strong = [s for s in by_content if s.share >= 0.9 and s.detector is not chosen.detector]
         if strong and chosen.detector.match is not None and chosen.share < 0.3:
             chosen = None  # the name says one thing, the values clearly another: the values win

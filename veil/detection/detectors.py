@@ -66,6 +66,7 @@ class Detector:
     min_share: float = 0.6  # share of values that must validate for content to decide alone
     fits: Check | None = None  # values a name hint needs to stand (default: `match`, else any value)
     digits_alone: bool = False  # values of bare digits count for content alone (a check digit makes them specific)
+    varied: bool = False  # content alone needs varied values (a few words repeated are a category: colours)
 
     def value_matches(self, value: str) -> bool:
         return bool(self.match and self.match(value))
@@ -156,7 +157,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector("user_agent", QUASI, _user_agent, alone=True, min_share=0.6),
     Detector("health", SENSITIVE, blood_group_ok, alone=True, min_share=0.9, fits=not_empty),
     Detector("gender", SENSITIVE, gender_word_ok, alone=True, min_share=0.9, fits=_gender_fits),
-    Detector("person_name", DIRECT, person_name_ok, alone=True, min_share=0.55, fits=_name_fits),
+    Detector("person_name", DIRECT, person_name_ok, alone=True, min_share=0.55, fits=_name_fits, varied=True),
     Detector("street_address", DIRECT, _street, alone=True, min_share=0.7, fits=_address),
     Detector("postcode", QUASI, _postcode, alone=True, min_share=0.9, fits=_postcode_fits),
     Detector("username", DIRECT, fits=_username),
