@@ -16,11 +16,10 @@ def _print_checks(receipt: Any) -> None:
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
-    import uuid
-
     from veil.compliance.erase import erase_many
     from veil.compliance.subjects import resolve_subject
     from veil.errors import VeilError
+    from veil.ids import new_id
     from veil.warehouse.spark import get_spark
 
     if args.subjects_file:
@@ -33,7 +32,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
     batch = []
     for n, text in enumerate(named, 1):
         try:
-            batch.append((uuid.uuid4().hex[:12], resolve_subject(text, must_exist=not args.record_only)))
+            batch.append((new_id(), resolve_subject(text, must_exist=not args.record_only)))
         except VeilError as exc:  # the subject itself is never echoed: only where it is
             where = f"line {n} of {args.subjects_file}: " if args.subjects_file else ""
             raise VeilError(f"{where}{exc}") from None

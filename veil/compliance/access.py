@@ -19,7 +19,6 @@ import datetime as dt
 import json
 import os
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from veil.compliance.holdings import (
 )
 from veil.compliance.raw_files import free_text_rows
 from veil.compliance.subjects import Subject, resolve_subject
+from veil.ids import new_id
 from veil.settings import settings
 from veil.warehouse.postgres import connect
 from veil.warehouse.project import column_meta, load_manifest, node_meta, project_models, project_sources, purposes
@@ -154,7 +154,7 @@ def access(
 ) -> AccessSummary:
     """Write the access package; returns a summary (folder, rows per store, seconds) without personal data."""
     started = time.perf_counter()
-    request_id = request_id or uuid.uuid4().hex[:12]
+    request_id = request_id or new_id()
     subject_ = resolve_subject(subject)
     ids = identifiers(subject_)
     found = {**_spark_rows(spark, ids), **_postgres_rows(ids)}

@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import time
-import uuid
 from typing import Any
 
 from veil.audit import record_event
@@ -47,6 +46,7 @@ from veil.compliance.receipts import Receipt, write_receipt
 from veil.compliance.subjects import Subject, resolve_subject
 from veil.compliance.verification import Erased, access_packages, verify_erasure
 from veil.errors import VeilError
+from veil.ids import new_id
 from veil.settings import settings
 from veil.stream.metrics import STREAM_EVENTS
 from veil.warehouse.dbt import run_dbt
@@ -143,7 +143,7 @@ def erase(spark: Any, subject: str | Subject, request_id: str | None = None, rec
     `record_only` keeps the request on file (a user_id's pseudonym still enters the ledger, so the account
     can never be loaded later)."""
     subject_ = resolve_subject(subject, must_exist=not record_only)
-    return erase_many(spark, [(request_id or uuid.uuid4().hex[:12], subject_)])[0]
+    return erase_many(spark, [(request_id or new_id(), subject_)])[0]
 
 
 def erase_many(spark: Any, batch: list[tuple[str, Subject]]) -> list[Receipt]:

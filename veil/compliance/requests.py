@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from veil.errors import VeilError
+from veil.ids import new_id
 from veil.warehouse.roles import API, ensure_roles
 
 SCHEMA = "privacy_ops"
@@ -154,7 +154,7 @@ def file_request(
     legal = legal_due_by(regime, today)
     if due_by is not None and due_by > legal:
         raise VeilError(f"due_by may not be later than the legal deadline ({legal.isoformat()})")
-    request_id = uuid.uuid4().hex[:12]
+    request_id = new_id()
     with conn.transaction():
         inserted = conn.execute(
             f"""insert into {SCHEMA}.requests

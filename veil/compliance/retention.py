@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from veil.audit import record_event
 from veil.compliance.holdings import DERIVED_SCHEMAS, STREAM_SCHEMAS, spark_tables
 from veil.compliance.receipts import Receipt, StoreCheck
 from veil.errors import VeilError
+from veil.ids import new_id
 from veil.jobs import rebuild_and_export
 from veil.settings import settings
 from veil.warehouse.parquet_files import rewrite_without
@@ -127,7 +127,7 @@ def purge(spark: Any, as_of: dt.date | None = None, rebuild: bool = True) -> Rec
                     )
     receipt = Receipt(
         "retention_purge",
-        uuid.uuid4().hex[:12],
+        new_id(),
         stores,
         round(time.perf_counter() - started, 1),
         as_of=as_of,

@@ -27,10 +27,10 @@ from __future__ import annotations
 import os
 import secrets
 import time
-import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from veil import ids
 from veil.audit import record_event
 from veil.compliance.ledgers import CONSENT_CHANGES
 from veil.compliance.receipts import write_document
@@ -119,7 +119,7 @@ def rotate(spark: Any) -> RotationReceipt:
         record.rotating_to = key_id(new)
         write_record(record, cfg)
     new_id = record.rotating_to
-    request_id = uuid.uuid4().hex[:12]
+    request_id = ids.new_id()
 
     with rotation_running():
         mapping = pseudonym_mapping(old, new, cfg.recipient_key())

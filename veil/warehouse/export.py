@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from veil.audit import record
 from veil.errors import ExportError
+from veil.ids import new_id
 from veil.settings import settings
 from veil.warehouse.postgres import connect, create_and_copy, postgres_type, sql_literal
 from veil.warehouse.project import exported_models, node_meta, relation_name
@@ -105,7 +105,7 @@ def _run() -> dict:
     from veil.warehouse.keys import key_id
 
     return {
-        "run_id": uuid.uuid4().hex[:12],
+        "run_id": new_id(),
         "exported_at": dt.datetime.now(dt.UTC).isoformat(),
         "key_id": key_id(settings().key()),
     }
