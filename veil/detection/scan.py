@@ -20,7 +20,8 @@ from veil.warehouse.project import column_meta, load_manifest
 DEFAULT_SAMPLE = 2_000
 
 
-def _sample_spark(spark, relation: str, rows: int) -> dict[str, list]:
+def sample_table(spark, relation: str, rows: int) -> dict[str, list]:
+    """About `rows` rows of a catalog table, drawn at random (seeded), each column's values as text."""
     from pyspark.sql import functions as F
 
     df = spark.table(relation)
@@ -58,7 +59,7 @@ def scan(target: str, spark=None, rows: int = DEFAULT_SAMPLE) -> list[Finding]:
             spark = get_spark()
         if not spark.catalog.tableExists(target):
             raise VeilError(f"{target!r} is neither a file nor a table in the Spark catalog")
-        sample = _sample_spark(spark, target, rows)
+        sample = sample_table(spark, target, rows)
     return [classify_column(column, values) for column, values in sample.items()]
 
 
@@ -145,7 +146,7 @@ def check(spark, relations: dict[str, str] | None = None, rows: int = DEFAULT_SA
             continue
         new = [c for c in spark.table(relation).columns if c not in declared]
         if new:
-            sample = _sample_spark(spark, relation, rows)
+            sample = sample_table(spark, relation, rows)
             for column in new:
                 finding = classify_column(column, sample[column])
                 if finding.entity:
