@@ -80,15 +80,20 @@ def pytest_collection_modifyitems(items: list[Any]) -> None:
             item.add_marker(pytest.mark.xdist_group("own_spark_processes"))
 
 
+def free_port() -> int:
+    """A loopback port free now (for a server a test starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 @contextlib.contextmanager
 def veil_server(pg_url: str) -> Iterator[str]:
     """`veil serve` in a subprocess on a free loopback port; yields its base URL. Its output (which must
     never hold personal data) is kept in .pytest-warehouse/artifacts/serve-<port>.log."""
     import httpx
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     log_path = ROOT / ".pytest-warehouse" / "artifacts" / f"serve-{port}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w") as log:

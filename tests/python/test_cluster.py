@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,15 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SmallRun, small_veil_run
+from conftest import SHORT_LIVED_JVM, SmallRun, free_port, small_veil_run
 
 pytestmark = pytest.mark.e2e
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _json(url: str) -> dict:
@@ -54,8 +47,11 @@ def cluster(tmp_path_factory, yield_cpu_to_the_shared_warehouse):
 
     spark_class = Path(pyspark.__file__).parent / "bin" / "spark-class"
     logs = tmp_path_factory.mktemp("cluster")
-    env = {**os.environ, "SPARK_LOCAL_IP": "127.0.0.1", "PYSPARK_PYTHON": sys.executable}
-    port, ui = _free_port(), _free_port()
+    # the executor JVMs the worker launches inherit its environment: one build's worth of work, like the driver's
+    # (conftest.SHORT_LIVED_JVM), runs cheaper without the C2 compiler
+    env = {**os.environ, "SPARK_LOCAL_IP": "127.0.0.1", "PYSPARK_PYTHON": sys.executable,
+           "JAVA_TOOL_OPTIONS": SHORT_LIVED_JVM}  # fmt: skip
+    port, ui = free_port(), free_port()
     master_url, ui_url = f"spark://127.0.0.1:{port}", f"http://127.0.0.1:{ui}/json/"
     daemons = []
     try:
@@ -63,7 +59,7 @@ def cluster(tmp_path_factory, yield_cpu_to_the_shared_warehouse):
             ("master", ["org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", str(port),
                         "--webui-port", str(ui)]),
             ("worker", ["org.apache.spark.deploy.worker.Worker", master_url, "--host", "127.0.0.1", "--cores", "1",
-                        "--memory", "2g", "--webui-port", str(_free_port()), "--work-dir", str(logs / "work")]),
+                        "--memory", "2g", "--webui-port", str(free_port()), "--work-dir", str(logs / "work")]),
         ):  # fmt: skip
             with open(logs / f"{name}.log", "wb") as log:
                 daemons.append(subprocess.Popen([str(spark_class), *args], env=env, stdout=log,

@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,16 +23,10 @@ import pytest
 
 from veil.stream.messages import FIELDS, decode, encode, record_batch
 
-from conftest import E2E_SEED, E2E_USERS, ROOT, SHORT_LIVED_JVM, TODAY, consent_changed
+from conftest import E2E_SEED, E2E_USERS, ROOT, SHORT_LIVED_JVM, TODAY, consent_changed, free_port
 
 AT = dt.datetime.fromisoformat(TODAY).replace(tzinfo=dt.UTC) - dt.timedelta(hours=12)
 """Event time of the first streamed event: before the tests' fixed today, so no event is in the future."""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _send(bootstrap: str, topic: str, rows: list[dict]) -> None:
@@ -85,7 +78,7 @@ def test_a_malformed_message_gets_its_reason_and_length_never_its_value(value, r
 def broker(home: Path) -> Any:
     from veil.stream.broker import ensure_topic, start_broker
 
-    b = start_broker(_free_port())
+    b = start_broker(free_port())
     ensure_topic(b.bootstrap, "app.events.test", 2, 30)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("VEIL_KAFKA_BOOTSTRAP", b.bootstrap)
@@ -317,7 +310,7 @@ def test_exactly_once_into_the_table_across_a_kill_of_the_ingest_mid_batch(strea
     from veil.stream.broker import ensure_topic, start_broker
     from veil.stream.produce import produce
 
-    broker = start_broker(_free_port())
+    broker = start_broker(free_port())
     try:
         ensure_topic(broker.bootstrap, "app.events", 2, 30)
         env = {**os.environ, "VEIL_HOME": str(stream_home), "DBT_TARGET_PATH": str(stream_home / "target"),

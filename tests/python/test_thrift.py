@@ -13,21 +13,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import socket
 
 import pytest
 
 from veil.warehouse.dbt import run_dbt
 
+from conftest import free_port
+
 pytestmark = pytest.mark.e2e
 USERS, EVENTS = 400, 12_000
 SELECTED = ("+dim_users", "+fct_events", "+rpt_partner_audience", "+quarantine")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +30,7 @@ def thrift(tmp_path_factory, pg_url, yield_cpu_to_the_shared_warehouse):
     from veil.warehouse.thrift import ThriftSQL, start_local_server
 
     home = tmp_path_factory.mktemp("thrift-home")
-    port = _free_port()
+    port = free_port()
     server = start_local_server(home, port)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("VEIL_HOME", str(home))

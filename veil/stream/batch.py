@@ -50,9 +50,13 @@ class BatchWriter:
         self.scratch = settings().stream_dir / "scratch"
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.partitions = {r[0] for r in spark.sql(f"show partitions {STREAM_EVENTS}").collect()}
+        self._saved: tuple[int, int | None] | None = None  # (batch id, newest event µs) this writer last saved
 
     # the newest clean event time seen by the batches before this one: read back, so a replay decides alike
+    # (the state folder is read once per process; after that, the previous batch's state is the one in memory)
     def _newest_before(self, batch_id: int) -> int | None:
+        if self._saved is not None and self._saved[0] == batch_id - 1:
+            return self._saved[1]
         earlier = [int(p.stem) for p in self.state_dir.glob("*.json") if p.stem.isdigit() and int(p.stem) < batch_id]
         if not earlier:
             return None
@@ -62,6 +66,7 @@ class BatchWriter:
         tmp = self.state_dir / f".{batch_id}.json"
         tmp.write_text(json.dumps({"newest_event_us": newest_us}))
         os.replace(tmp, self.state_dir / f"{batch_id}.json")
+        self._saved = (batch_id, newest_us)
 
     def _remove_attempts(self, batch_id: int) -> None:
         """What an earlier attempt of this batch moved in before it was stopped (its marker says it began

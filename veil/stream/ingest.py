@@ -17,7 +17,7 @@ from typing import Any
 from veil.errors import VeilError
 from veil.settings import settings
 from veil.stream.batch import BATCH_VIEW, BatchWriter
-from veil.stream.messages import FIELDS
+from veil.stream.messages import FIELDS_DDL
 from veil.stream.metrics import STREAM_EVENTS, STREAM_QUARANTINE, BatchMetrics
 
 
@@ -49,14 +49,7 @@ def staging_sql(spark: Any) -> str:
 
 def _empty_batch(spark: Any) -> Any:
     """An empty DataFrame of the raw events' shape (the compiled SQL's input)."""
-    ddl = ", ".join(f"{name} {t}" for name, t in _spark_types().items())
-    return spark.createDataFrame([], f"{ddl}, event_date date")
-
-
-def _spark_types() -> dict[str, str]:
-    from veil.stream.messages import SPARK_TYPES
-
-    return {name: SPARK_TYPES[t] for name, t in FIELDS}
+    return spark.createDataFrame([], f"{FIELDS_DDL}, event_date date")
 
 
 def ensure_tables(spark: Any, sql: str) -> None:

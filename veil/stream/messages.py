@@ -61,7 +61,9 @@ SPARK_TYPES = {
     pa.bool_(): "boolean",
     pa.timestamp("us", tz="UTC"): "timestamp",
 }
-SPARK_DDL = ", ".join(f"{name} {SPARK_TYPES[t]}" for name, t in (*KAFKA_FIELDS, *FIELDS))
+FIELDS_DDL = ", ".join(f"{name} {SPARK_TYPES[t]}" for name, t in FIELDS)
+"""The raw events' columns as a Spark DDL string."""
+SPARK_DDL = ", ".join([*(f"{name} {SPARK_TYPES[t]}" for name, t in KAFKA_FIELDS), FIELDS_DDL])
 """SCHEMA as a Spark DDL string (the data source's schema)."""
 
 
