@@ -66,6 +66,7 @@ def cmd_produce(args: argparse.Namespace) -> int:
         malformed_rate=args.malformed_rate,
         late_rate=args.late_rate,
         lateness_seconds=cfg.stream_lateness_seconds,
+        on_sending=lambda n: print(f"generated {n:,} events; sending", file=sys.stderr, flush=True),
     )
     kinds = ", ".join(f"{k} {n:,}" for k, n in sorted(result.kinds.items())) or "none"
     print(

@@ -5,6 +5,7 @@ dbt reads them as the `compliance` source: staging anti-joins erasures and union
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,12 @@ class Ledger:
             pq.write_table(self.schema.empty_table(), self.folder / "empty.parquet")
         spark.sql("create database if not exists compliance")
         spark.sql(f"create table if not exists {self.table} using parquet location '{self.folder}'")
+
+    def version(self) -> tuple[tuple[str, int, int], ...]:
+        """The ledger's files (name, size, modification time): changes whenever a row is added or removed."""
+        if not self.folder.exists():
+            return ()
+        return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(self.folder)))
 
     def append(self, spark, rows: dict[str, list], file_id: str) -> None:
         """Add rows as one new file (append-only; an existing file is never modified by an append)."""

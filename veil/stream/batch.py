@@ -28,12 +28,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from veil.compliance.ledgers import ERASURES
 from veil.settings import settings
 from veil.stream.messages import FIELDS
 from veil.stream.metrics import STREAM_EVENTS, STREAM_QUARANTINE, BatchMetrics, append_metrics
 
 BATCH_VIEW = "veil_stream_batch"
 LATE = "late_event"
+CONCURRENT_WRITERS = 8
+"""Event-date partitions a task writes at once before Spark falls back to sorting its rows by date."""
 
 
 class BatchWriter:
@@ -50,6 +53,7 @@ class BatchWriter:
         self.scratch = settings().stream_dir / "scratch"
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.partitions = {r[0] for r in spark.sql(f"show partitions {STREAM_EVENTS}").collect()}
+        self._ledger: tuple | None = None  # the erasure ledger's files when the stream's session last read them
         self._saved: tuple[int, int | None] | None = None  # (batch id, newest event µs) this writer last saved
 
     # the newest clean event time seen by the batches before this one: read back, so a replay decides alike
@@ -90,29 +94,21 @@ class BatchWriter:
         return sorted(p for p in partitions if p != ".")
 
     def __call__(self, batch: Any, batch_id: int) -> None:
+        from pyspark import StorageLevel
+        from pyspark.sql import Observation
         from pyspark.sql import functions as F
 
         t0 = time.perf_counter()
         spark = batch.sparkSession  # the stream's own session: temporary views must be made in it
         self._remove_attempts(batch_id)
-        spark.sql("refresh table compliance.erasure_ledger")
-        batch = batch.persist()
+        if (ledger := ERASURES.version()) != self._ledger:  # an erasure since the last batch: read the ledger again
+            spark.sql(f"refresh table {ERASURES.table}")
+            self._ledger = ledger
+        # a batch's events fall on a day or two: a writer per day instead of sorting the batch by day
+        spark.conf.set("spark.sql.maxConcurrentOutputFileWriters", str(CONCURRENT_WRITERS))
+        batch = batch.persist(StorageLevel.MEMORY_ONLY)  # raw fields: never spilled to local disk
         newest_before = self._newest_before(batch_id)
         watermark_us = newest_before - self.lateness * 1_000_000 if newest_before is not None else None
-        parsed = batch.where("problem is null").select(
-            *(F.col(name) for name, _ in FIELDS), F.to_date("event_ts").alias("event_date")
-        )
-        if watermark_us is None:
-            late_expr = F.lit(False)
-        else:
-            late_expr = F.col("event_ts") < F.timestamp_micros(F.lit(watermark_us))
-        parsed = parsed.withColumn("_late", F.coalesce(late_expr, F.lit(False)))
-        parsed.where("not _late").drop("_late").createOrReplaceTempView(BATCH_VIEW)
-        on_time = spark.sql(self.sql)
-        parsed.where("_late").drop("_late").createOrReplaceTempView(BATCH_VIEW)
-        late = spark.sql(self.sql).withColumn("quarantine_reason", F.coalesce("quarantine_reason", F.lit(LATE)))
-        staged = on_time.unionByName(late).persist()
-
         # one pass over the batch: messages per partition, arrival bucket (100 ms) and well-formedness
         arrivals = (
             batch.groupBy(
@@ -123,21 +119,18 @@ class BatchWriter:
             .agg(F.count(F.lit(1)).alias("n"), F.max("kafka_offset").alias("last"))
             .collect()
         )
-        landed = (
-            staged.agg(
-                F.sum(F.when(F.col("quarantine_reason").isNull(), 1).otherwise(0)).alias("clean"),
-                F.sum(F.when(F.col("quarantine_reason") == LATE, 1).otherwise(0)).alias("late"),
-                F.sum(
-                    F.when(F.col("quarantine_reason").isNotNull() & (F.col("quarantine_reason") != LATE), 1).otherwise(
-                        0
-                    )
-                ).alias("invalid"),  # fmt: skip
-                F.max(F.when(F.col("quarantine_reason").isNull(), F.unix_micros("event_ts"))).alias("newest"),
-                F.min(F.when(F.col("quarantine_reason").isNull(), F.col("event_date"))).alias("min_date"),
-            )
-            .collect()[0]
-            .asDict()
+        t_read = time.perf_counter()
+        parsed = batch.where("problem is null").select(
+            *(F.col(name) for name, _ in FIELDS), F.to_date("event_ts").alias("event_date")
         )
+        parsed.createOrReplaceTempView(BATCH_VIEW)
+        staged = spark.sql(self.sql)  # staging passes event_ts through: lateness is decided on its output
+        if watermark_us is not None:
+            late = F.when(F.col("event_ts") < F.timestamp_micros(F.lit(watermark_us)), F.lit(LATE))
+            staged = staged.withColumn("quarantine_reason", F.coalesce("quarantine_reason", late))
+        # the counts are observed while the staged rows are written: one Spark job stages and writes the batch
+        landed = Observation()
+        staged = staged.observe(landed, *_landed_counts())
         positions: dict[str, int] = {}
         arrived: dict[int, int] = {}
         for r in arrivals:
@@ -147,10 +140,10 @@ class BatchWriter:
         read = sum(int(r["n"]) for r in arrivals)
         parsed_n = sum(int(r["n"]) for r in arrivals if r["parsed"])
 
-        t_staged = time.perf_counter()
         scratch = self.scratch / f"b{batch_id}"
         shutil.rmtree(scratch, ignore_errors=True)
         staged.write.mode("overwrite").partitionBy("event_date").parquet(str(scratch / "events"))
+        counts = landed.get
         if read > parsed_n:
             batch.where("problem is not null").select(
                 F.lit(batch_id).cast("bigint").alias("batch_id"),
@@ -178,14 +171,13 @@ class BatchWriter:
         visible_ms = int(time.time() * 1000)
         t_visible = time.perf_counter()
         batch.unpersist()
-        staged.unpersist()
 
-        newest = max(x for x in (newest_before, landed["newest"]) if x is not None) if (
-            newest_before is not None or landed["newest"] is not None
+        newest = max(x for x in (newest_before, counts["newest"]) if x is not None) if (
+            newest_before is not None or counts["newest"] is not None
         ) else None  # fmt: skip
         self._save_state(batch_id, newest)
         (self.state_dir / f"{batch_id}.moving").unlink()
-        clean, late_n, invalid = (int(landed[k] or 0) for k in ("clean", "late", "invalid"))
+        clean, late_n, invalid = (int(counts[k] or 0) for k in ("clean", "late", "invalid"))
         latency: dict[int, int] = {}
         for bucket, n in arrived.items():
             ms = -(-(visible_ms - bucket * 100) // 100) * 100
@@ -204,13 +196,29 @@ class BatchWriter:
             watermark=(
                 dt.datetime.fromtimestamp(watermark_us / 1e6, dt.UTC).isoformat() if watermark_us is not None else None
             ),
-            min_event_date=str(landed["min_date"]) if landed["min_date"] is not None else None,
+            min_event_date=str(counts["min_date"]) if counts["min_date"] is not None else None,
             latency_ms=sorted([ms, n] for ms, n in latency.items()),
             phases={
-                "read_and_stage": round(t_staged - t0, 3),
-                "write": round(t_written - t_staged, 3),
+                "read": round(t_read - t0, 3),
+                "stage_and_write": round(t_written - t_read, 3),
                 "commit": round(t_visible - t_written, 3),
             },
         )
         append_metrics(metrics)
         self.on_batch(metrics)
+
+
+def _landed_counts() -> list[Any]:
+    """What the staged rows of a batch hold: clean, late and invalid rows, the newest clean event (µs) and the
+    oldest clean event date."""
+    from pyspark.sql import functions as F
+
+    reason = F.col("quarantine_reason")
+    clean = reason.isNull()
+    return [
+        F.count_if(clean).alias("clean"),
+        F.count_if(reason == LATE).alias("late"),
+        F.count_if(~clean & (reason != LATE)).alias("invalid"),
+        F.max(F.when(clean, F.unix_micros("event_ts"))).alias("newest"),
+        F.min(F.when(clean, F.col("event_date"))).alias("min_date"),
+    ]

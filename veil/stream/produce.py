@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -68,9 +69,11 @@ def produce(
     late_rate: float = 0.001,
     lateness_seconds: int = 600,
     first_event_id: int | None = None,
+    on_sending: Callable[[int], None] = lambda _: None,
 ) -> Produced:
     """Send `events` messages (at most `rate` per second; None: as fast as the broker takes them) whose
-    event times start at `at` (default now) and advance with the wall clock."""
+    event times start at `at` (default now) and advance with the wall clock. `on_sending(n)` is called
+    when the events are generated, just before the first is sent."""
     from confluent_kafka import KafkaException, Producer
 
     rows = _events(events, users, seed, dirty_rate)
@@ -83,6 +86,7 @@ def produce(
     disorder = rng.uniform(0, lateness_seconds / 2, len(rows))  # out of order, still within the bound
     behind = lateness_seconds + rng.uniform(60, 3600, len(rows))  # late: beyond the bound
     base = first_event_id if first_event_id is not None else ID_BASE + int(time.time() - 1.7e9) * 10**8
+    on_sending(len(rows))
     start_wall = time.time()
     start_ts = (at or dt.datetime.now(dt.UTC)).timestamp()
     producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 20, "enable.idempotence": True, "acks": "all"})

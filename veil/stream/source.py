@@ -96,24 +96,15 @@ class VeilKafkaReader(DataSourceStreamReader, SupportsTriggerAvailableNow):
         return out
 
     def read(self, partition: InputPartition) -> Iterator[Any]:
-        from confluent_kafka import Consumer, TopicPartition
+        from confluent_kafka import TopicPartition
 
         assert isinstance(partition, OffsetRange)
-        consumer = Consumer(
-            {
-                "bootstrap.servers": self.bootstrap,
-                "group.id": "veil-ingest",
-                "enable.auto.commit": False,
-                "auto.offset.reset": "earliest",
-                "fetch.max.bytes": 16 * 1024 * 1024,
-                "max.partition.fetch.bytes": 8 * 1024 * 1024,
-            }
-        )
+        consumer = _consumer(self.bootstrap)
         try:
             consumer.assign([TopicPartition(self.topic, partition.partition, partition.start)])
             position, pending, idle = partition.start, [], 0
             while position < partition.end:
-                got = consumer.consume(num_messages=5_000, timeout=1.0)
+                got = consumer.consume(num_messages=min(5_000, partition.end - position), timeout=1.0)
                 if not got:
                     idle += 1
                     if idle > 30:
@@ -136,8 +127,33 @@ class VeilKafkaReader(DataSourceStreamReader, SupportsTriggerAvailableNow):
                 if len(pending) >= READ_BATCH or position >= partition.end:
                     yield record_batch(pending)
                     pending = []
-        finally:
+        except BaseException:
+            _CONSUMERS.pop(self.bootstrap, None)
             consumer.close()
+            raise
+        consumer.unassign()  # no prefetching between tasks
 
     def commit(self, end: dict) -> None:
         pass
+
+
+_CONSUMERS: dict[str, Any] = {}
+"""One consumer per bootstrap in a Python worker, kept between tasks (Spark reuses its Python workers): a
+micro-batch's read starts without a new connection to the broker."""
+
+
+def _consumer(bootstrap: str) -> Any:
+    from confluent_kafka import Consumer
+
+    if bootstrap not in _CONSUMERS:
+        _CONSUMERS[bootstrap] = Consumer(
+            {
+                "bootstrap.servers": bootstrap,
+                "group.id": "veil-ingest",
+                "enable.auto.commit": False,
+                "auto.offset.reset": "earliest",
+                "fetch.max.bytes": 16 * 1024 * 1024,
+                "max.partition.fetch.bytes": 8 * 1024 * 1024,
+            }
+        )
+    return _CONSUMERS[bootstrap]
