@@ -110,15 +110,25 @@ def get_spark(cfg: Settings | None = None) -> Any:
 
 
 def register_secrets(spark: Any, cfg: Settings | None = None) -> None:
-    """(Re)place the one-row view of the configured keys on the running session."""
+    """(Re)place the one-row view of the configured keys on the running session: a local relation built in the
+    driver's JVM (PySpark's createDataFrame would make it an RDD, and every query reading a key would run a
+    Spark job for its scalar subquery, ~0.2 s each)."""
+    from pyspark.sql import DataFrame
+
     cfg = cfg or settings()
     if cfg.pseudonym_key is None:
         return
     partner = cfg.recipient_key() if cfg.partner_key is not None else None
     subject = cfg.subject_ref_key() if cfg.subject_key is not None else None
-    spark.createDataFrame(
-        [(cfg.key(), partner, subject)], "pseudonym_key string, partner_key string, subject_key string"
-    ).createOrReplaceTempView(SECRETS_VIEW)
+    jvm = spark.sparkContext._jvm
+    values = spark.sparkContext._gateway.new_array(jvm.java.lang.Object, 3)
+    values[0], values[1], values[2] = cfg.key(), partner, subject
+    rows = jvm.java.util.ArrayList()
+    rows.add(jvm.org.apache.spark.sql.RowFactory.create(values))
+    schema = jvm.org.apache.spark.sql.types.StructType.fromDDL(
+        "pseudonym_key string, partner_key string, subject_key string"
+    )
+    DataFrame(spark._jsparkSession.createDataFrame(rows, schema), spark).createOrReplaceTempView(SECRETS_VIEW)
 
 
 def table_location(spark: Any, relation: str) -> str:
