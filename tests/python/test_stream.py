@@ -62,6 +62,8 @@ def test_a_message_keeps_every_field_and_unicode_names():
         (b'{"event_id": 1, "user_id": 2}', "missing_field:event_ts,event_type"),
         (b'{"event_id": "x", "user_id": 2, "event_ts": null, "event_type": null}', "bad_value:event_id"),
         (b'{"event_id": 1, "user_id": 2, "event_ts": "yesterday", "event_type": "click"}', "bad_value:event_ts"),
+        (b'{"event_id": 1, "user_id": 2, "event_ts": "2026-11-30T01:02:03", "event_type": "x"}', "bad_value:event_ts"),
+        (b'{"event_id": true, "user_id": 2, "event_ts": null, "event_type": null}', "bad_value:event_id"),
     ],
 )
 def test_a_malformed_message_gets_its_reason_and_length_never_its_value(value, reason):
@@ -69,6 +71,18 @@ def test_a_malformed_message_gets_its_reason_and_length_never_its_value(value, r
     assert batch["problem"] == reason
     assert batch["value_length"] == len(value)
     assert all(batch[name] is None for name, _ in FIELDS)
+
+
+def test_a_batch_of_good_and_bad_messages_keeps_each_row_with_its_message():
+    good = {name: None for name, _ in FIELDS} | {"event_id": 7, "user_id": 8, "event_type": "click"}
+    good["event_ts"] = dt.datetime(2026, 11, 30, 1, 2, 3, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    values = [b"{", encode(good), None, encode({**good, "event_id": 9, "search_query": "Zoë O'Brien 李"})]
+    rows = record_batch([(0, offset, 1_700_000_000_000, v) for offset, v in enumerate(values)]).to_pylist()
+    assert [r["kafka_offset"] for r in rows] == [0, 1, 2, 3]
+    assert [r["problem"] for r in rows] == ["malformed_json", None, "malformed_json", None]
+    assert [r["event_id"] for r in rows] == [None, 7, None, 9]
+    assert rows[1]["event_ts"] == dt.datetime(2026, 11, 29, 23, 2, 3, tzinfo=dt.UTC)
+    assert rows[3]["search_query"] == "Zoë O'Brien 李"
 
 
 # --- the stream into the shared warehouse ------------------------------------------------------------------
