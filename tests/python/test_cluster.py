@@ -33,7 +33,7 @@ def _wait_for(what: str, seconds: float, probe) -> dict:
             found = probe()
             if found:
                 return found
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # not listening yet, or a page without its JSON while starting
             last = exc
         time.sleep(0.5)
     raise AssertionError(f"no {what} within {seconds} s ({last})")
