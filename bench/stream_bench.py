@@ -16,7 +16,7 @@ is needed: produced events name users 1..--users). Two phases, one Spark session
    timestamp of each message to the moment its batch's files are in stream.events (per-message, 100 ms
    resolution), p50 and p95.
 
-Where the time goes: the batches' own phases (read from Kafka into memory, stage and write, commit), summed.
+Where the time goes: the batches' own phases (read from Kafka, stage and write: one Spark job; commit), summed.
 """
 
 from __future__ import annotations

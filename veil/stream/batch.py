@@ -14,7 +14,9 @@ Each micro-batch (veil.stream.source reads it at offsets Spark checkpointed firs
    attempt of it moved, so each message lands once (a reader during that window may see part of a batch);
 4. the batch's counts (in = clean + quarantined + erased) go to metrics.jsonl.
 
-Nothing but staged rows, offsets and counts is written: the raw message never touches disk.
+Steps 1 and 2 are one Spark job: the messages stream from the reader through staging into Parquet, read once
+and never cached (veil.stream.observed counts them on the way). Nothing but staged rows, offsets and counts is
+written: the raw message never touches disk.
 """
 
 from __future__ import annotations
@@ -32,9 +34,9 @@ from veil.compliance.ledgers import ERASURES
 from veil.settings import settings
 from veil.stream.messages import FIELDS
 from veil.stream.metrics import STREAM_EVENTS, STREAM_QUARANTINE, BatchMetrics, append_metrics
+from veil.stream.observed import LATE, arrival_counts, landed_counts, write_quarantine
 
 BATCH_VIEW = "veil_stream_batch"
-LATE = "late_event"
 CONCURRENT_WRITERS = 8
 """Event-date partitions a task writes at once before Spark falls back to sorting its rows by date."""
 
@@ -42,10 +44,18 @@ CONCURRENT_WRITERS = 8
 class BatchWriter:
     """The foreachBatch function: one micro-batch into the tables, once (see the module docstring)."""
 
-    def __init__(self, spark: Any, sql: str, lateness_seconds: int, on_batch: Callable[[BatchMetrics], None]):
+    def __init__(
+        self,
+        spark: Any,
+        sql: str,
+        lateness_seconds: int,
+        kafka_partitions: int,
+        on_batch: Callable[[BatchMetrics], None],
+    ):
         from veil.warehouse.spark import table_location
 
         self.spark, self.sql, self.lateness = spark, sql, lateness_seconds
+        self.kafka_partitions = kafka_partitions
         self.on_batch = on_batch
         self.events_dir = Path(table_location(spark, STREAM_EVENTS))
         self.quarantine_dir = Path(table_location(spark, STREAM_QUARANTINE))
@@ -94,7 +104,6 @@ class BatchWriter:
         return sorted(p for p in partitions if p != ".")
 
     def __call__(self, batch: Any, batch_id: int) -> None:
-        from pyspark import StorageLevel
         from pyspark.sql import Observation
         from pyspark.sql import functions as F
 
@@ -106,21 +115,14 @@ class BatchWriter:
             self._ledger = ledger
         # a batch's events fall on a day or two: a writer per day instead of sorting the batch by day
         spark.conf.set("spark.sql.maxConcurrentOutputFileWriters", str(CONCURRENT_WRITERS))
-        batch = batch.persist(StorageLevel.MEMORY_ONLY)  # raw fields: never spilled to local disk
         newest_before = self._newest_before(batch_id)
         watermark_us = newest_before - self.lateness * 1_000_000 if newest_before is not None else None
-        # one pass over the batch: messages per partition, arrival bucket (100 ms) and well-formedness
-        arrivals = (
-            batch.groupBy(
-                "kafka_partition",
-                F.floor(F.unix_millis("kafka_ts") / 100).alias("bucket"),
-                F.col("problem").isNull().alias("parsed"),
-            )
-            .agg(F.count(F.lit(1)).alias("n"), F.max("kafka_offset").alias("last"))
-            .collect()
-        )
-        t_read = time.perf_counter()
-        parsed = batch.where("problem is null").select(
+        # one Spark job reads, stages and writes the batch; what it read (per partition, arrival time and the
+        # malformed messages' offsets and reasons) and what it landed are observed on the way through, so the
+        # raw messages are read once and never cached
+        arrivals, landed = Observation(), Observation()
+        raw = batch.observe(arrivals, *arrival_counts(self.kafka_partitions))
+        parsed = raw.where("problem is null").select(
             *(F.col(name) for name, _ in FIELDS), F.to_date("event_ts").alias("event_date")
         )
         parsed.createOrReplaceTempView(BATCH_VIEW)
@@ -128,33 +130,22 @@ class BatchWriter:
         if watermark_us is not None:
             late = F.when(F.col("event_ts") < F.timestamp_micros(F.lit(watermark_us)), F.lit(LATE))
             staged = staged.withColumn("quarantine_reason", F.coalesce("quarantine_reason", late))
-        # the counts are observed while the staged rows are written: one Spark job stages and writes the batch
-        landed = Observation()
-        staged = staged.observe(landed, *_landed_counts())
-        positions: dict[str, int] = {}
-        arrived: dict[int, int] = {}
-        for r in arrivals:
-            p = str(r["kafka_partition"])
-            positions[p] = max(positions.get(p, 0), int(r["last"]) + 1)
-            arrived[int(r["bucket"])] = arrived.get(int(r["bucket"]), 0) + int(r["n"])
-        read = sum(int(r["n"]) for r in arrivals)
-        parsed_n = sum(int(r["n"]) for r in arrivals if r["parsed"])
+        staged = staged.observe(landed, *landed_counts())
 
         scratch = self.scratch / f"b{batch_id}"
         shutil.rmtree(scratch, ignore_errors=True)
         staged.write.mode("overwrite").partitionBy("event_date").parquet(str(scratch / "events"))
-        counts = landed.get
-        if read > parsed_n:
-            batch.where("problem is not null").select(
-                F.lit(batch_id).cast("bigint").alias("batch_id"),
-                "kafka_partition",
-                "kafka_offset",
-                "kafka_ts",
-                F.col("problem").alias("reason"),
-                F.lit("json").alias("value_kind"),
-                "value_length",
-                F.current_timestamp().alias("ingested_at"),
-            ).coalesce(1).write.mode("overwrite").parquet(str(scratch / "quarantine"))
+        counts, seen = landed.get, arrivals.get
+        read, malformed = int(seen["read"]), list(seen["malformed"] or [])
+        parsed_n = read - len(malformed)
+        positions = {
+            str(p): int(seen[f"last_{p}"]) + 1 for p in range(self.kafka_partitions) if seen[f"last_{p}"] is not None
+        }
+        arrived: dict[int, int] = {}
+        for bin_ in seen["arrivals"] or []:  # exact while a batch's arrivals span at most ARRIVAL_BINS buckets
+            arrived[round(bin_["x"])] = arrived.get(round(bin_["x"]), 0) + int(bin_["y"])
+        if malformed:
+            write_quarantine(scratch / "quarantine", batch_id, malformed)
         t_written = time.perf_counter()
         (self.state_dir / f"{batch_id}.moving").touch()
         new_partitions = self._move_in(scratch / "events", self.events_dir, batch_id)
@@ -170,7 +161,6 @@ class BatchWriter:
                 session.sql(f"refresh table {STREAM_QUARANTINE}")
         visible_ms = int(time.time() * 1000)
         t_visible = time.perf_counter()
-        batch.unpersist()
 
         newest = max(x for x in (newest_before, counts["newest"]) if x is not None) if (
             newest_before is not None or counts["newest"] is not None
@@ -199,26 +189,9 @@ class BatchWriter:
             min_event_date=str(counts["min_date"]) if counts["min_date"] is not None else None,
             latency_ms=sorted([ms, n] for ms, n in latency.items()),
             phases={
-                "read": round(t_read - t0, 3),
-                "stage_and_write": round(t_written - t_read, 3),
+                "read_stage_write": round(t_written - t0, 3),
                 "commit": round(t_visible - t_written, 3),
             },
         )
         append_metrics(metrics)
         self.on_batch(metrics)
-
-
-def _landed_counts() -> list[Any]:
-    """What the staged rows of a batch hold: clean, late and invalid rows, the newest clean event (µs) and the
-    oldest clean event date."""
-    from pyspark.sql import functions as F
-
-    reason = F.col("quarantine_reason")
-    clean = reason.isNull()
-    return [
-        F.count_if(clean).alias("clean"),
-        F.count_if(reason == LATE).alias("late"),
-        F.count_if(~clean & (reason != LATE)).alias("invalid"),
-        F.max(F.when(clean, F.unix_micros("event_ts"))).alias("newest"),
-        F.min(F.when(clean, F.col("event_date"))).alias("min_date"),
-    ]

@@ -125,7 +125,7 @@ def ingest(
     from veil.stream.broker import ensure_topic
 
     cfg = settings()
-    ensure_topic(cfg.kafka_bootstrap, cfg.kafka_topic, cfg.kafka_partitions, cfg.kafka_retention_days)
+    partitions = ensure_topic(cfg.kafka_bootstrap, cfg.kafka_topic, cfg.kafka_partitions, cfg.kafka_retention_days)
     ensure_all(spark)
     sql = staging_sql(spark)
     ensure_tables(spark, sql)
@@ -135,7 +135,7 @@ def ingest(
         batches.append(m)
         on_batch(m)
 
-    writer = BatchWriter(spark, sql, cfg.stream_lateness_seconds, collect)
+    writer = BatchWriter(spark, sql, cfg.stream_lateness_seconds, partitions, collect)
     t0 = time.perf_counter()
     builds = 0
     if not build:
