@@ -21,6 +21,7 @@ WITH_KEY = DBT_ENV_SECRET_PSEUDONYM_KEY="$${DBT_ENV_SECRET_PSEUDONYM_KEY:-$$(cat
 .PHONY: install system-deps run serve test lint docs clean bench
 
 install: system-deps $(STAMP) $(KEY_FILE) $(PARTNER_KEY_FILE) $(SUBJECT_KEY_FILE)
+	@$(BIN)/python -m veil.warehouse.class_archive >/dev/null  # the driver's class archive: built once (~1 min)
 
 system-deps:
 	@bash scripts/system_deps.sh
