@@ -87,6 +87,12 @@ class Settings:
         "jar of Spark's `file:` file system (default: veil's, which sets permissions without forking `chmod`; "
         "`none`: Hadoop's own)",
     )
+    spark_class_archive: str | None = _setting(
+        "VEIL_SPARK_CLASS_ARCHIVE",
+        None,
+        "class-data-sharing archive of the Spark driver's classes (default: the one `make install` built; "
+        "`none`: load them from the jars)",
+    )
     thrift_host: str = _setting("VEIL_THRIFT_HOST", "127.0.0.1", "Spark Thrift Server host (`spark_thrift` target)")
     thrift_port: int = _setting("VEIL_THRIFT_PORT", 10001, "Spark Thrift Server port", int)
     thrift_user: str = _setting("VEIL_THRIFT_USER", "veil", "user name sent to the Thrift server")

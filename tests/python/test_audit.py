@@ -90,6 +90,20 @@ def test_the_ids_veil_makes_pass_the_trails_personal_data_check(conn, monkeypatc
     assert audit.record(conn, "privacy_request_filed", {"request_id": made}, actor="ci") >= 1
 
 
+def test_an_api_key_id_passes_the_trails_personal_data_check(conn, monkeypatch):
+    """`veil api-key create` records the key's id in the trail: a random hex id that read as a phone number
+    failed the command (CI, once)."""
+    import uuid
+
+    from veil.api.keys import create_key
+
+    draws = iter([uuid.UUID(int=0x906706699417 << 80), uuid.UUID(int=0x9067066994A7 << 80)])
+    monkeypatch.setattr(uuid, "uuid4", lambda: next(draws))
+    key, token = create_key(conn, "ci-audit", 1.0)
+    assert key.key_id == "9067066994a7" and token.startswith("veil_9067066994a7_")
+    assert audit.record(conn, "api_key_created", {"key_id": key.key_id}, actor="ci") >= 1
+
+
 @pytest.mark.e2e
 def test_the_pipeline_writes_its_events(warehouse, pg):
     actions = {r[0] for r in pg.execute("select action from audit.trail").fetchall()}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from veil.errors import VeilError
+from veil.ids import new_id
 from veil.releases.budget import LEDGER_SCHEMA, ensure_ledger
 from veil.warehouse.roles import grant_api_tables
 
@@ -70,7 +71,7 @@ def create_key(
     elif epsilon_limit <= 0:
         raise VeilError(f"the budget must be a positive epsilon, got {epsilon_limit}")
     ensure_api_schema(conn)
-    key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
+    key_id, secret = new_id(), secrets.token_urlsafe(32)  # never all digits: the audit trail records it
     with conn.transaction():
         conn.execute(
             f"insert into {SCHEMA}.keys (key_id, secret_sha256, analyst, rate_per_minute, scope) "

@@ -5,8 +5,8 @@ Measured here (a fresh warehouse, `get_spark()` then a first metastore query, a 
 session came up in 5.2-5.8 s instead of 10.6-11.0 s, the whole sequence in ~11 s instead of ~18 s.
 
 `make install` builds the archive (`python -m veil.warehouse.class_archive`) by running a small workload in a
-JVM started with `-XX:ArchiveClassesAtExit`; `prepare_environment` hands `-XX:SharedArchiveFile` to the driver
-when the archive for this JDK and these jars exists (VEIL_SPARK_CLASS_ARCHIVE_OPTIONS, read by the profile).
+JVM started with `-XX:ArchiveClassesAtExit`; `prepare_environment` names it in VEIL_SPARK_CLASS_ARCHIVE when the
+archive for this JDK and these jars exists, and the profile hands `-XX:SharedArchiveFile` to the driver.
 The JVM checks the archive against its class path itself and quietly loads classes the usual way when it does
 not match (a Spark cluster's executors never use it).
 """
@@ -22,8 +22,7 @@ import tempfile
 from pathlib import Path
 
 from veil.errors import VeilError
-
-OPTIONS_ENV = "VEIL_SPARK_CLASS_ARCHIVE_OPTIONS"
+from veil.settings import settings
 
 
 def _jars() -> list[Path]:
@@ -44,13 +43,13 @@ def archive_path() -> Path:
     return Path(sys.prefix) / "share" / "veil" / f"spark-classes-{digest}.jsa"
 
 
-def java_options() -> str:
-    """The driver's JVM options that use the archive, or "" when it has not been built."""
+def found() -> str:
+    """The archive's path when it has been built for this JDK and these jars, else `none`."""
     try:
         path = archive_path()
     except VeilError:
-        return ""
-    return f"-XX:SharedArchiveFile={path} -Xlog:cds=off -Xlog:cds+dynamic=off" if path.exists() else ""
+        return "none"
+    return str(path) if path.exists() else "none"
 
 
 def _workload() -> None:
@@ -95,7 +94,8 @@ def build_archive() -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     staged = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     with tempfile.TemporaryDirectory(prefix="veil-class-archive-") as home:
-        env = {**os.environ, "VEIL_HOME": home, OPTIONS_ENV: f"-XX:ArchiveClassesAtExit={staged} -Xlog:cds=off"}
+        options = f"{settings().spark_java_options} -XX:ArchiveClassesAtExit={staged} -Xlog:cds=off"
+        env = {**os.environ, "VEIL_HOME": home, "VEIL_SPARK_JAVA_OPTIONS": options, "VEIL_SPARK_CLASS_ARCHIVE": "none"}
         for name in ("DBT_TARGET_PATH", "DBT_LOG_PATH"):
             env.pop(name, None)
         run = subprocess.run(

@@ -74,7 +74,8 @@ def prepare_environment(cfg: Settings | None = None) -> None:
     os.environ.setdefault("VEIL_SHUFFLE_PARTITIONS", str(cfg.shuffle_partitions))
     os.environ.setdefault("VEIL_SPARK_DRIVER_MEMORY", cfg.spark_driver_memory)
     os.environ.setdefault("VEIL_SPARK_JAVA_OPTIONS", cfg.spark_java_options)
-    os.environ.setdefault(class_archive.OPTIONS_ENV, class_archive.java_options())
+    if not os.environ.get("VEIL_SPARK_CLASS_ARCHIVE"):
+        os.environ["VEIL_SPARK_CLASS_ARCHIVE"] = cfg.spark_class_archive or class_archive.found()
     if not os.environ.get("VEIL_LOCAL_FS_JAR"):  # unset or empty: the default, as for every setting
         os.environ["VEIL_LOCAL_FS_JAR"] = cfg.local_fs_jar or _local_fs_jar()
     os.umask(0o077)  # raw Parquet, tables, metastore and logs hold personal data: owner-only (the JVM inherits it)
