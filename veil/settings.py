@@ -88,10 +88,7 @@ class Settings:
         "`none`: Hadoop's own)",
     )
     spark_class_archive: str | None = _setting(
-        "VEIL_SPARK_CLASS_ARCHIVE",
-        None,
-        "class-data-sharing archive of the Spark driver's classes (default: the one `make install` built; "
-        "`none`: load them from the jars)",
+        "VEIL_SPARK_CLASS_ARCHIVE", None, "the Spark driver's class archive (default: `make install`'s; `none`: off)"
     )
     thrift_host: str = _setting("VEIL_THRIFT_HOST", "127.0.0.1", "Spark Thrift Server host (`spark_thrift` target)")
     thrift_port: int = _setting("VEIL_THRIFT_PORT", 10001, "Spark Thrift Server port", int)
