@@ -157,7 +157,7 @@ class BatchWriter:
             self.partitions.add(partition)
         for session in {spark, self.spark}:  # each session caches its own listing of the table's files
             session.sql(f"refresh table {STREAM_EVENTS}")
-            if read > parsed_n:
+            if malformed:
                 session.sql(f"refresh table {STREAM_QUARANTINE}")
         visible_ms = int(time.time() * 1000)
         t_visible = time.perf_counter()
