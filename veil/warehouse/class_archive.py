@@ -52,6 +52,13 @@ def found() -> str:
     return str(path) if path.exists() else "none"
 
 
+def java_options() -> str:
+    """The JVM options that map the archive `prepare_environment` chose (VEIL_SPARK_CLASS_ARCHIVE), with a
+    trailing space, or nothing when it is `none` (the profile writes the same for the session's driver)."""
+    path = os.environ.get("VEIL_SPARK_CLASS_ARCHIVE", "none")
+    return "" if path == "none" else f"-XX:SharedArchiveFile={path} -Xlog:cds=off -Xlog:cds+dynamic=off "
+
+
 def _workload() -> None:
     """What a veil command's driver does, in small: metastore, tables, partitioned Parquet, the SQL shapes of
     the models (keyed HMAC, regexes, joins, aggregates, windows); then the JVM exits and writes the archive."""

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from veil.errors import ServiceUnavailable
 from veil.settings import settings
+from veil.warehouse import class_archive
 from veil.warehouse.spark import spark_conf
 
 
@@ -100,8 +101,8 @@ def start_local_server(home: Path, port: int, timeout: float = 240) -> subproces
             f"jdbc:derby:;databaseName={warehouse / 'metastore_db'};create=true"
         ),
         "spark.driver.extraJavaOptions": (
-            f"-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m -XX:+UseSerialGC "
-            f"-Dderby.system.home={warehouse} "
+            f"-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=5 -XX:ReservedCodeCacheSize=256m "
+            f"-XX:+UseSerialGC {class_archive.java_options()}-Dderby.system.home={warehouse} "
             f"-Dlog4j2.configurationFile=file:{log_config}"
         ),
         "spark.sql.shuffle.partitions": "2",
