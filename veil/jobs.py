@@ -10,7 +10,7 @@ from typing import Any
 
 from veil.audit import record_event
 from veil.errors import VeilError
-from veil.warehouse.dbt import run_dbt
+from veil.warehouse.dbt import REBUILD, run_dbt
 from veil.warehouse.export import export_marts
 
 
@@ -27,7 +27,7 @@ class RunSummary:
 
 def rebuild_and_export(spark: Any) -> dict[str, int]:
     """`dbt build` then export every mart; returns rows per exported table."""
-    if not run_dbt(["build"], spark=spark):
+    if not run_dbt(REBUILD, spark=spark):
         raise VeilError("dbt build failed: see logs/dbt.log; PostgreSQL keeps the previous export")
     return export_marts(spark)
 

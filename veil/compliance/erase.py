@@ -49,7 +49,7 @@ from veil.errors import VeilError
 from veil.ids import new_id
 from veil.settings import settings
 from veil.stream.metrics import STREAM_EVENTS
-from veil.warehouse.dbt import run_dbt
+from veil.warehouse.dbt import REBUILD, run_dbt
 from veil.warehouse.export import export_marts
 from veil.warehouse.postgres import connect
 
@@ -95,7 +95,7 @@ def _rebuild(spark: Any, everyone: Identifiers, plan: ErasurePlan, request_ids: 
         steps = [["build", "--select", *plan.rebuilt], plan.check]
     else:
         clear_incremental_partitions(spark, everyone)
-        steps = [["build"]]
+        steps = [REBUILD]
     for args in steps:
         if not run_dbt(args, spark=spark):
             raise VeilError(

@@ -49,7 +49,7 @@ from veil.compliance.rekeying import (
 )
 from veil.errors import VeilError
 from veil.settings import PSEUDONYM_KEY_ENV, settings
-from veil.warehouse.dbt import run_dbt
+from veil.warehouse.dbt import REBUILD, run_dbt
 from veil.warehouse.export import export_marts
 from veil.warehouse.keys import (
     PSEUDONYM_KEY_FILE,
@@ -134,7 +134,7 @@ def rotate(spark: Any) -> RotationReceipt:
         rekeyed["files:access_requests/"] = packages
 
         _activate(spark, new)
-        if not run_dbt(["build"], spark=spark):
+        if not run_dbt(REBUILD, spark=spark):
             raise VeilError(
                 f"key rotation to {new_id}: dbt build failed (see logs/dbt.log); run `veil keys rotate` again to "
                 "resume it"
