@@ -79,7 +79,7 @@ class Settings:
     shuffle_partitions: int = _setting("VEIL_SHUFFLE_PARTITIONS", 4, "`spark.sql.shuffle.partitions`", int)
     spark_driver_memory: str = _setting("VEIL_SPARK_DRIVER_MEMORY", "6g", "`spark.driver.memory`")
     spark_java_options: str = _setting(
-        "VEIL_SPARK_JAVA_OPTIONS", "-XX:+UseParallelGC -XX:CompileThresholdScaling=5", "the Spark driver's JVM options"
+        "VEIL_SPARK_JAVA_OPTIONS", "-XX:+UseParallelGC", "extra JVM options of the Spark driver"
     )
     local_fs_jar: str | None = _setting(
         "VEIL_LOCAL_FS_JAR",

@@ -184,8 +184,9 @@ SHORT_LIVED_JVM = "-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=5 -XX:+Us
 local Thrift server has its own, alike). Without the C2 compiler a cold JVM's one build took 61 s and 90
 CPU-seconds here, against 67 s and 121 with it: the cores go to the other test worker instead. (A long-lived
 session, as this process's, builds faster with C2 from its second build on: 33 s against 57.) Compiling only
-methods called 5x as often as by default (the profile's default does the same) cut the CPU of a `dbt build` of
-the small warehouse further, C1-only: 113-127 CPU-s without, 92 with. Spark executes the same plans either way."""
+methods called 5x as often as by default cut the CPU of a `dbt build` of the small warehouse further (C1-only:
+113-127 CPU-s without, 92 with; a long-lived session is slower with it, see the README). Spark executes the same
+plans either way."""
 
 
 def small_veil_run(home: Path, pg_url: str, database: str, **extra_env: str) -> SmallRun:
