@@ -186,7 +186,7 @@ def test_erasure_removes_the_subject_everywhere_and_a_reload_does_not_bring_them
     spark, mutable_warehouse, pg, home
 ):
     from veil.compliance.subjects import partner_pseudonym, resolve_subject
-    from veil.warehouse.dbt import run_dbt
+    from veil.warehouse.dbt import REBUILD, run_dbt
     from veil.warehouse.export import export_marts
 
     user_id, email, key = _subject(spark)
@@ -199,7 +199,7 @@ def test_erasure_removes_the_subject_everywhere_and_a_reload_does_not_bring_them
     _add_raw_rows(spark, home, "events", [{**event_row, "user_id": UNKNOWN_ID, "event_id": 9_000_000_001,
                                            "search_query": f"where is my order {email}"}])  # fmt: skip
     assert resolve_subject(email.title()).user_ids == (user_id, SECOND_ACCOUNT)
-    assert run_dbt(["build"], spark=spark)
+    assert run_dbt(REBUILD, spark=spark)
     export_marts(spark)
     second_key = pseudonym(SECOND_ACCOUNT)
 
@@ -295,7 +295,7 @@ def test_an_erasure_in_place_leaves_what_a_full_rebuild_would(spark, mutable_war
     else's rows of before."""
     from veil.compliance.erase import erase_many
     from veil.compliance.subjects import resolve_subject
-    from veil.warehouse.dbt import run_dbt
+    from veil.warehouse.dbt import REBUILD, run_dbt
     from veil.warehouse.export import export_marts
 
     first = _subject(spark)
@@ -317,7 +317,7 @@ def test_an_erasure_in_place_leaves_what_a_full_rebuild_would(spark, mutable_war
 
     in_place = _checksums(spark, pg)
     assert {"marts.fct_events", "privacy.quarantine", "postgresql:analytics.fct_sessions"} <= set(in_place)
-    assert run_dbt(["build"], spark=spark)
+    assert run_dbt(REBUILD, spark=spark)
     export_marts(spark)
     rebuilt = _checksums(spark, pg)
     assert set(in_place) == set(rebuilt)
