@@ -371,3 +371,25 @@ def test_a_build_that_fails_keeps_the_previous_table(spark, warehouse, home):
     assert not spark.catalog.tableExists("staging.stg_app__events__dbt_building")
     assert run_dbt(["run", "-s", "stg_app__events"], spark=spark)  # the failed build's leftovers do not block the next
     assert spark.table("staging.stg_app__events").count() == before
+
+
+def test_an_incremental_table_built_with_other_partitions_is_built_again_in_full(spark, warehouse):
+    """A warehouse built before fct_events moved from day to month partitions: the next build drops the old
+    table and builds it in full (dbt's insert_overwrite would fail on it), with the same rows."""
+    relation = "marts.fct_events"
+
+    def partition_columns() -> list[str]:
+        return [c.name for c in spark.catalog.listColumns(relation) if c.isPartition]
+
+    def checksum() -> tuple:
+        return tuple(spark.sql(f"select count(*), sum(xxhash64(*)) from {relation}").collect()[0])
+
+    assert partition_columns() == ["event_month"]
+    before = checksum()
+    old = spark.table(relation).drop("event_month").localCheckpoint()  # read before the table's files go
+    spark.sql(f"drop table {relation}")
+    old.write.partitionBy("event_date").format("parquet").saveAsTable(relation)
+    assert partition_columns() == ["event_date"]
+    assert run_dbt(["run", "-s", "fct_events"], spark=spark)
+    assert partition_columns() == ["event_month"]
+    assert checksum() == before

@@ -11,3 +11,7 @@ def current_timestamp():
 
 def type_string():
     return "string"
+
+
+def date_trunc(datepart, date):
+    return f"date_trunc('{datepart}', {date})"

@@ -8,7 +8,7 @@ unmarked models (aggregates, releases, the inventory), which read the marked one
 the data, the cases where a subject's rows did reach other people's rows, and sends the batch to the full
 rebuild instead, saying why.
 
-A model that overwrites date partitions keeps the files of any partition its rebuild writes no rows for, so on
+A model that overwrites month partitions keeps the files of any partition its rebuild writes no rows for, so on
 the full path the partitions holding erased subjects are dropped before the rebuild.
 """
 
@@ -167,12 +167,13 @@ def remove_in_place(spark: Any, relations: tuple[str, ...], everyone: Identifier
 
 
 def clear_incremental_partitions(spark: Any, everyone: Identifiers) -> dict[str, int]:
-    """On the full path, before the rebuild: an incremental model that overwrites date partitions (fct_events)
-    rewrites only the partitions its rebuild produces rows for, so a day whose only rows were the subjects'
+    """On the full path, before the rebuild: an incremental model that overwrites partitions (fct_events, by month)
+    rewrites only the partitions its rebuild produces rows for, so a month whose only rows were the subjects'
     would keep them — and feed every model built from it. Each partition holding a subject is dropped first;
     the rebuild (a full one: no lookback window) writes back every partition that still has rows. Returns
     partitions dropped per table."""
     from veil.warehouse.project import project_models, relation_name
+    from veil.warehouse.spark import drop_partitions_where
 
     incremental = {
         relation_name(n)
@@ -181,13 +182,7 @@ def clear_incremental_partitions(spark: Any, everyone: Identifiers) -> dict[str,
     }
     dropped = {}
     for relation, columns in spark_tables(spark, DERIVED_SCHEMAS):
-        if relation not in incremental or not (cond := spark_condition(columns, everyone)):
-            continue
-        if not (keys := [c.name for c in spark.catalog.listColumns(relation) if c.isPartition]):
-            continue
-        stale = spark.sql(f"select distinct {', '.join(f'`{k}`' for k in keys)} from {relation} where {cond}").collect()
-        if stale:
-            specs = ", ".join("partition (" + ", ".join(f"`{k}` = '{row[k]}'" for k in keys) + ")" for row in stale)
-            spark.sql(f"alter table {relation} drop if exists {specs}")
-            dropped[relation] = len(stale)
+        if relation in incremental and (cond := spark_condition(columns, everyone)):
+            if n := drop_partitions_where(spark, relation, f"bool_or({cond})"):
+                dropped[relation] = n
     return dropped

@@ -2,8 +2,10 @@
 source table), in the raw files and in every derived Spark table partitioned by the same column, then rebuild
 the models and re-export PostgreSQL so aggregates and exports forget the expired rows too.
 
-Expired date partitions are removed whole (the events are partitioned by event_date); a declaration on a
-column that is not a partition column rewrites the Parquet files without the expired rows.
+In the raw files, expired date partitions are removed whole (the raw events are partitioned by event_date); a
+declaration on a column that is not a partition column rewrites the Parquet files without the expired rows.
+A partitioned derived table (fct_events by month, the stream's events by day) loses every partition all of
+whose rows are expired; the rebuild rewrites the partitions holding both expired and current rows.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from veil.settings import settings
 from veil.warehouse.parquet_files import rewrite_without
 from veil.warehouse.postgres import connect
 from veil.warehouse.project import load_manifest, node_meta, project_sources
+from veil.warehouse.spark import drop_partitions_where
 
 
 @dataclass(frozen=True)
@@ -67,23 +70,12 @@ def _purge_raw(folder: Path, rule: Rule, cutoff: dt.date) -> int:
     return removed
 
 
-def _drop_partitions(spark: Any, relation: str, column: str, cutoff: dt.date) -> int:
-    """Drop expired partitions of a Spark table partitioned by column; returns rows dropped."""
-    old = [r[0].split("=", 1)[1] for r in spark.sql(f"show partitions {relation}").collect()]
-    old = [p for p in old if p != "__HIVE_DEFAULT_PARTITION__" and dt.date.fromisoformat(p) < cutoff]
-    if not old:
-        return 0
-    rows = int(spark.sql(f"select count(*) from {relation} where {column} < date'{cutoff}'").collect()[0][0])
-    specs = ", ".join(f"partition ({column} = date'{p}')" for p in old)
-    spark.sql(f"alter table {relation} drop if exists {specs}")
-    return rows
-
-
-def _partitioned_by(spark: Any, column: str) -> list[str]:
+def _partitioned_with(spark: Any, column: str) -> list[str]:
+    """Partitioned Spark tables (derived and streamed) that hold `column`."""
     return [
         relation
-        for relation, _ in spark_tables(spark, (*DERIVED_SCHEMAS, *STREAM_SCHEMAS))
-        if any(c.name == column and c.isPartition for c in spark.catalog.listColumns(relation))
+        for relation, columns in spark_tables(spark, (*DERIVED_SCHEMAS, *STREAM_SCHEMAS))
+        if column in columns and any(c.isPartition for c in spark.catalog.listColumns(relation))
     ]
 
 
@@ -105,8 +97,10 @@ def purge(spark: Any, as_of: dt.date | None = None, rebuild: bool = True) -> Rec
         if rows:
             spark.sql(f"alter table raw.{rule.table} recover partitions")
         removed.append((f"raw.{rule.table}", rule.column, cutoff, rows))
-        for relation in _partitioned_by(spark, rule.column):
-            removed.append((relation, rule.column, cutoff, _drop_partitions(spark, relation, rule.column, cutoff)))
+        for relation in _partitioned_with(spark, rule.column):
+            expired = int(spark.sql(_expired_query(relation, rule.column, cutoff)).collect()[0][0])
+            drop_partitions_where(spark, relation, f"max({rule.column}) < date'{cutoff}'")
+            removed.append((relation, rule.column, cutoff, expired))
     exported = rebuild_and_export(spark) if rebuild else {}
 
     stores = []

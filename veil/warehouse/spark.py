@@ -140,3 +140,20 @@ def table_location(spark: Any, relation: str) -> str:
         if row[0].strip() == "Location":
             return str(row[1].strip().removeprefix("file:"))
     raise VeilError(f"no storage location for {relation}")
+
+
+def drop_partitions_where(spark: Any, relation: str, having: str) -> int:
+    """Drop every partition of a partitioned Spark table whose rows satisfy the aggregate condition `having`
+    (e.g. `max(event_date) < date'2026-01-01'`, or `bool_or(user_key = 'x')`); returns partitions dropped (0 for a
+    table with no partition columns). A rebuild that writes no rows for a partition leaves its files: this is
+    how such a partition's rows go."""
+    keys = [c.name for c in spark.catalog.listColumns(relation) if c.isPartition]
+    if not keys:
+        return 0
+    columns = ", ".join(f"`{k}`" for k in keys)
+    stale = spark.sql(f"select {columns} from {relation} group by {columns} having {having}").collect()
+    stale = [row for row in stale if all(row[k] is not None for k in keys)]  # a null key has no partition spec
+    if stale:
+        specs = ", ".join("partition (" + ", ".join(f"`{k}` = '{row[k]}'" for k in keys) + ")" for row in stale)
+        spark.sql(f"alter table {relation} drop if exists {specs}")
+    return len(stale)
