@@ -83,7 +83,7 @@ def _expired_query(relation: str, column: str, cutoff: dt.date) -> str:
     return f"select count(*) from {relation} where {column} < date'{cutoff}'"
 
 
-def purge(spark: Any, as_of: dt.date | None = None, rebuild: bool = True) -> Receipt:
+def purge(spark: Any, as_of: dt.date | None = None) -> Receipt:
     """Remove expired rows everywhere; returns a receipt with rows removed and a verification per store."""
     started = time.perf_counter()
     as_of = as_of or settings().current_date()
@@ -101,7 +101,7 @@ def purge(spark: Any, as_of: dt.date | None = None, rebuild: bool = True) -> Rec
             expired = int(spark.sql(_expired_query(relation, rule.column, cutoff)).collect()[0][0])
             drop_partitions_where(spark, relation, f"max({rule.column}) < date'{cutoff}'")
             removed.append((relation, rule.column, cutoff, expired))
-    exported = rebuild_and_export(spark) if rebuild else {}
+    exported = rebuild_and_export(spark)  # rewrites the partitions holding expired and current rows
 
     stores = []
     for relation, column, cutoff, rows in removed:
