@@ -1,7 +1,8 @@
 """Pipeline benchmark: `veil run` at a scale, the seconds of every stage and of every heavy dbt model (from
 dbt's run_results.json), peak memory of the whole process tree (Python driver + Spark JVM + generator
-workers), and in the same run a reference computation of the same heavy steps in DuckDB over the same raw
-Parquet, with the Spark / DuckDB ratio per step and in total.
+workers) per stage, split by process kind at the stage's peak, and in the same run a reference computation
+of the same heavy steps in DuckDB over the same raw Parquet, with the Spark / DuckDB ratio per step and in
+total.
 
     DBT_ENV_SECRET_...=... .venv/bin/python bench/pipeline_bench.py --users 100000 --events 5000000
 
@@ -42,25 +43,40 @@ STEPS: dict[str, tuple[str, ...]] = {
 
 
 class PeakMemory(threading.Thread):
-    """Samples the resident memory of this process and all its descendants every half second."""
+    """Samples the resident memory of this process and all its descendants every half second, by kind: the Spark
+    JVM (`java`), this Python process (the driver: dbt, the export's Arrow batches) and the others (the
+    generator's worker processes, the Python workers Spark starts)."""
+
+    KINDS = ("JVM", "driver", "workers")
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
         import psutil
 
-        self.root, self.peak, self.stopping = psutil.Process(), 0, threading.Event()
+        self.root, self.stopping = psutil.Process(), threading.Event()
+        self.samples: list[tuple[float, dict[str, int]]] = []  # (perf_counter, bytes by kind)
 
     def run(self) -> None:
         import psutil
 
         while not self.stopping.wait(0.5):
-            total = 0
+            by_kind = dict.fromkeys(self.KINDS, 0)
             for p in [self.root, *self.root.children(recursive=True)]:
                 try:
-                    total += p.memory_info().rss
+                    kind = "driver" if p.pid == self.root.pid else "JVM" if p.name() == "java" else "workers"
+                    by_kind[kind] += p.memory_info().rss
                 except psutil.Error:
                     pass
-            self.peak = max(self.peak, total)
+            self.samples.append((time.perf_counter(), by_kind))
+
+    @property
+    def peak(self) -> int:
+        return max((sum(kinds.values()) for _, kinds in self.samples), default=0)
+
+    def peak_between(self, start: float, end: float) -> dict[str, int]:
+        """Bytes by kind at the sample of the highest total in [start, end) (zeros when none fell there)."""
+        inside = [kinds for t, kinds in self.samples if start <= t < end]
+        return max(inside, key=lambda kinds: sum(kinds.values()), default=dict.fromkeys(self.KINDS, 0))
 
 
 def model_seconds(run_results: Path) -> dict[str, float]:
@@ -327,9 +343,14 @@ def main() -> int:
     models = model_seconds(target / "run_results.json")
     # the run's own figures first: a reference that fails or is stopped at full scale leaves them printed
     print(f"\npipeline benchmark: {args.users:,} users, {args.events:,} events")
-    print(f"{'stage':<24}{'seconds':>10}")
+    # the stages ran one after the other from `started` (the untimed steps between them take well under a second)
+    print(f"{'stage':<24}{'seconds':>10}{'peak GiB':>10}" + "".join(f"{k:>9}" for k in PeakMemory.KINDS))
+    t = started
     for stage, s in summary.seconds.items():
-        print(f"{stage:<24}{s:>10.1f}")
+        at_peak = memory.peak_between(t, t + s)
+        t += s
+        kinds = "".join(f"{at_peak[k] / 2**30:>9.1f}" for k in PeakMemory.KINDS)
+        print(f"{stage:<24}{s:>10.1f}{sum(at_peak.values()) / 2**30:>10.1f}{kinds}")
     print(f"{'total':<24}{wall:>10.1f}")
     print(f"peak memory (driver + JVM + workers): {memory.peak / 2**30:.1f} GiB")
     top = sorted(models.items(), key=lambda kv: -kv[1])[:10]
