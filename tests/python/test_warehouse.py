@@ -186,13 +186,15 @@ def test_interrupted_export_keeps_the_previous_table(spark, warehouse, pg, monke
 
     before = pg.execute("select count(*) from analytics.rpt_revenue").fetchone()[0]
     node = next(n for n in exported_models() if n["name"] == "rpt_revenue")
-    real = postgres.csv_batches
+    real = postgres.copy_chunks
 
-    def interrupted(location, columns):
-        yield next(real(location, columns))
+    def interrupted(location, schema):
+        chunks = real(location, schema)
+        yield next(chunks)  # the header
+        yield next(chunks)  # the first batch
         raise RuntimeError("connection lost mid-copy")
 
-    monkeypatch.setattr(postgres, "csv_batches", interrupted)
+    monkeypatch.setattr(postgres, "copy_chunks", interrupted)
     with export.connect() as conn, pytest.raises(RuntimeError):
         export.export_table(spark, conn, node)
     assert pg.execute("select count(*) from analytics.rpt_revenue").fetchone()[0] == before

@@ -14,11 +14,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import pyarrow as pa
+
 from veil.audit import record
 from veil.errors import ExportError
 from veil.ids import new_id
 from veil.settings import settings
-from veil.warehouse.postgres import connect, create_and_copy, postgres_type, sql_literal
+from veil.warehouse.postgres import connect, create_and_copy, sql_literal, table_schema
 from veil.warehouse.project import exported_models, node_meta, relation_name
 from veil.warehouse.roles import grant_api_input, grant_table
 from veil.warehouse.spark import table_location
@@ -52,13 +54,12 @@ def load_table(spark: Any, conn: Any, node: dict) -> Loaded:
     its row count against Spark."""
     relation = relation_name(node)
     name, schema = node["alias"] or node["name"], export_schema(node)
-    fields = spark.table(relation).schema.fields
-    columns = [f.name for f in fields]
-    ddl = ", ".join(f'"{f.name}" {postgres_type(f.dataType.simpleString())}' for f in fields)
-    expected = spark.table(relation).count()
+    table = spark.table(relation)
+    columns = table.columns
+    expected = table.count()
     loading = f"{name}__loading"
     with conn.transaction(), conn.cursor() as cur:
-        create_and_copy(cur, f'{schema}."{loading}"', ddl, columns, table_location(spark, relation))
+        create_and_copy(cur, f'{schema}."{loading}"', arrow_schema(table.schema), table_location(spark, relation))
         cur.execute(f'select count(*) from {schema}."{loading}"')
         loaded = cur.fetchone()[0]
         if loaded != expected:
@@ -90,6 +91,13 @@ def swap_in(cur: Any, table: Loaded, run: dict) -> None:
     description = {**run, "release": meta.get("release")}
     cur.execute(f'comment on table {schema}."{name}" is {sql_literal(json.dumps(description))}')
     cur.execute(f'analyze {schema}."{name}"')
+
+
+def arrow_schema(spark_schema: Any) -> pa.Schema:
+    """The Arrow schema of a Spark table's rows (the contract-enforced column types), for the load."""
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    return table_schema(to_arrow_schema(spark_schema, timezone="UTC"))
 
 
 def export_table(spark: Any, conn: Any, node: dict) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from veil.compliance.ledgers import LEDGERS
 from veil.errors import VeilError
 from veil.settings import settings
-from veil.warehouse.postgres import arrow_postgres_type, connect, create_and_copy, parquet_dataset
+from veil.warehouse.postgres import connect, create_and_copy, parquet_dataset, table_schema
 
 RAW_TABLES = ("users", "consents", "events")
 
@@ -23,13 +23,8 @@ def load_raw(url: str | None = None) -> dict[str, int]:
         for relation, folder in tables.items():
             if not folder.exists():
                 raise VeilError(f"{folder} does not exist: run `veil generate` first")
-            schema = parquet_dataset(str(folder)).schema
-            columns = schema.names
-            ddl = ", ".join(f'"{f.name}" {arrow_postgres_type(f.type)}' for f in schema)
+            schema = table_schema(parquet_dataset(str(folder)).schema)
             with conn.transaction(), conn.cursor() as cur:
-                create_and_copy(cur, relation, ddl, columns, str(folder))
-                for name in columns:  # hive partition values arrive as text
-                    if name.endswith("_date") and arrow_postgres_type(schema.field(name).type) == "text":
-                        cur.execute(f'alter table {relation} alter column "{name}" type date using "{name}"::date')
+                create_and_copy(cur, relation, schema, str(folder))
                 loaded[relation] = cur.execute(f"select count(*) from {relation}").fetchone()[0]
     return loaded

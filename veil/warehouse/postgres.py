@@ -1,24 +1,28 @@
-"""PostgreSQL: connections, the Spark and Arrow type mapping, and bulk loads with COPY.
+"""PostgreSQL: connections, the Arrow type mapping, and bulk loads with binary COPY.
 
 Every PostgreSQL table Veil writes (exported marts, raw copies for the postgres target, DP releases) goes
-through `create_and_copy`, inside the caller's transaction.
+through `create_and_copy`, inside the caller's transaction. The Parquet files are read in Arrow batches, and
+pgpq encodes each batch as COPY's binary format: no Python loop per row, no text PostgreSQL must parse.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 from typing import Any
 
+import pgpq
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyarrow.dataset as ds
 
 from veil.errors import ExportError, ServiceUnavailable
 from veil.settings import settings
 
 BATCH_ROWS = 200_000
+READAHEAD = {"batch_readahead": 1, "fragment_readahead": 1}
+"""Arrow's scanner reads 16 batches ahead from 4 files at once by default: at full scale, with `fct_events`'s
+month files of ~3M rows, the export held 8.0 GiB in Python. One batch ahead from one file keeps the export's
+memory to a few of its batches (README, Benchmarks)."""
 
 
 def redact_url(url: str) -> str:
@@ -41,33 +45,8 @@ def connect(url: str | None = None, autocommit: bool = False) -> Any:
         ) from None
 
 
-SPARK_TO_POSTGRES = {
-    "string": "text",
-    "bigint": "bigint",
-    "int": "integer",
-    "integer": "integer",
-    "smallint": "smallint",
-    "double": "double precision",
-    "float": "real",
-    "boolean": "boolean",
-    "date": "date",
-    "timestamp": "timestamptz",
-    "timestamp_ntz": "timestamp",
-}
-
-
-def postgres_type(spark_type: str) -> str:
-    """The PostgreSQL column type for a Spark SQL type name."""
-    t = spark_type.lower()
-    if t in SPARK_TO_POSTGRES:
-        return SPARK_TO_POSTGRES[t]
-    if t.startswith("decimal"):
-        return t.replace("decimal", "numeric")
-    raise ExportError(f"no PostgreSQL type for Spark type {spark_type!r}; add it to veil.warehouse.postgres")
-
-
 def arrow_postgres_type(t: pa.DataType) -> str:
-    """The PostgreSQL column type for an Arrow type (raw Parquet files)."""
+    """The PostgreSQL column type for an Arrow type: the one whose binary COPY format pgpq writes for it."""
     if pa.types.is_dictionary(t):
         return arrow_postgres_type(t.value_type)
     for check, name in (
@@ -78,7 +57,8 @@ def arrow_postgres_type(t: pa.DataType) -> str:
         (pa.types.is_int16, "smallint"),
         (pa.types.is_int8, "smallint"),
         (pa.types.is_boolean, "boolean"),
-        (pa.types.is_floating, "double precision"),
+        (pa.types.is_float32, "real"),
+        (pa.types.is_float64, "double precision"),
         (pa.types.is_date, "date"),
     ):
         if check(t):
@@ -95,25 +75,46 @@ def parquet_dataset(location: str) -> ds.Dataset:
     return ds.dataset(location, format="parquet", partitioning="hive", ignore_prefixes=["_", "."])
 
 
-def csv_batches(location: str, columns: list[str]) -> Iterator[bytes]:
-    """The Parquet files at `location` as CSV chunks for COPY (Arrow writes them; no Python loop per row)."""
-    options = pacsv.WriteOptions(include_header=False, quoting_style="all_valid")
-    for batch in parquet_dataset(location).to_batches(columns=columns, batch_size=BATCH_ROWS):
-        sink = io.BytesIO()
-        pacsv.write_csv(pa.Table.from_batches([batch]), sink, options)
-        yield sink.getvalue()
+def table_schema(schema: pa.Schema) -> pa.Schema:
+    """The Arrow schema a table is loaded as: dictionary columns as their values, timestamps in microseconds
+    (PostgreSQL's precision), and hive partition values named `*_date` (which Arrow reads as text) as dates."""
+    fields = []
+    for f in schema:
+        t = f.type.value_type if pa.types.is_dictionary(f.type) else f.type
+        if pa.types.is_string(t) and f.name.endswith("_date") or pa.types.is_date64(t):
+            t = pa.date32()
+        elif pa.types.is_timestamp(t):
+            t = pa.timestamp("us", t.tz)
+        fields.append(pa.field(f.name, t))
+    return pa.schema(fields)
 
 
-def create_and_copy(cur: Any, relation: str, ddl: str, columns: list[str], location: str) -> None:
-    """(Re)create relation with ddl and COPY the Parquet files at location into it (inside the caller's
-    transaction, so a failure leaves whatever was there before)."""
+def copy_chunks(location: str, schema: pa.Schema) -> Iterator[bytes]:
+    """The Parquet files at `location` as COPY's binary format: header, one chunk per batch, trailer. Each batch
+    is cast to `schema` (its columns, in its order) first."""
+    encoder = pgpq.ArrowToPostgresBinaryEncoder(schema)
+    yield encoder.write_header()
+    for batch in parquet_dataset(location).to_batches(columns=schema.names, batch_size=BATCH_ROWS, **READAHEAD):
+        yield encoder.write_batch(batch.cast(schema))
+    yield encoder.finish()
+
+
+def create_and_copy(cur: Any, relation: str, schema: pa.Schema, location: str) -> None:
+    """(Re)create relation with the columns of `schema` (typed by `arrow_postgres_type`) and COPY the Parquet
+    files at location into it (inside the caller's transaction, so a failure leaves whatever was there
+    before)."""
     cur.execute(f"create schema if not exists {relation.split('.')[0]}")
     cur.execute(f"drop table if exists {relation} cascade")
-    cur.execute(f"create table {relation} ({ddl})")
-    quoted = ", ".join(f'"{c}"' for c in columns)
-    with cur.copy(f"copy {relation} ({quoted}) from stdin (format csv)") as copy:
-        for chunk in csv_batches(location, columns):
+    cur.execute(f"create table {relation} ({ddl(schema)})")
+    quoted = ", ".join(f'"{c}"' for c in schema.names)
+    with cur.copy(f"copy {relation} ({quoted}) from stdin (format binary)") as copy:
+        for chunk in copy_chunks(location, schema):
             copy.write(chunk)
+
+
+def ddl(schema: pa.Schema) -> str:
+    """Column definitions for a table of `schema`."""
+    return ", ".join(f'"{f.name}" {arrow_postgres_type(f.type)}' for f in schema)
 
 
 def sql_literal(text: str) -> str:
