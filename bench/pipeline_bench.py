@@ -24,6 +24,7 @@ import argparse
 import itertools
 import json
 import os
+import signal
 import sys
 import tempfile
 import threading
@@ -321,6 +322,9 @@ def main() -> int:
     parser.add_argument("--skip-run", action="store_true", help="reuse the last build (its run_results.json)")
     args = parser.parse_args()
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    # stopped with SIGTERM (after the stage table, say), unwind as on Ctrl-C: the reference's work folder in the
+    # home (several GB at full scale) is removed on the way out
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     import yaml
 
