@@ -48,9 +48,10 @@ ROWS = {
 
 @pytest.fixture()
 def parquet_folder(tmp_path: Path) -> Path:
-    """The rows above in two hive partitions (`event_date=...`), in batches smaller than one file."""
+    """The rows above in three hive partitions (`event_date=...`, one of them null as Spark writes it), in row
+    groups smaller than one file."""
     table = pa.table(ROWS)
-    for i, day in enumerate(("2026-11-30", "2026-12-01")):
+    for i, day in enumerate(("2026-11-30", "2026-12-01", "__HIVE_DEFAULT_PARTITION__")):
         folder = tmp_path / f"event_date={day}"
         folder.mkdir()
         pq.write_table(table, folder / "part-0.parquet", row_group_size=2)
@@ -74,9 +75,9 @@ def test_every_type_round_trips_through_binary_copy(parquet_folder, pg):
     columns = ", ".join(f'"{c}"' for c in ROWS)
     loaded = pg.execute(f"select event_date, {columns} from copy_test.every_type").fetchall()
     pg.rollback()
-    assert len(loaded) == 2 * len(ROWS["name"])
+    assert len(loaded) == 3 * len(ROWS["name"])
     table = pa.table(ROWS).to_pylist()
-    for day in (dt.date(2026, 11, 30), dt.date(2026, 12, 1)):
+    for day in (dt.date(2026, 11, 30), dt.date(2026, 12, 1), None):
         got = sorted([_comparable(v) for v in row[1:]] for row in loaded if row[0] == day)
         want = sorted([_comparable(r[c]) for c in ROWS] for r in table)
         assert got == want

@@ -107,7 +107,7 @@ def test_erasures_queued_one_after_another_are_claimed_together_up_to_a_request_
             conn.execute("delete from privacy_ops.requests where filed_by = 'claim-test'")
 
 
-def test_a_consent_withdrawal_over_http_stops_the_use_of_later_events(spark, api, subjects, pg_url):
+def test_a_consent_withdrawal_over_http_stops_the_use_of_later_events(spark, api, subjects, pg_url, pg, home):
     from veil.compliance.subjects import pseudonym, subject_ref
 
     user_id, email = subjects[0]
@@ -139,6 +139,13 @@ def test_a_consent_withdrawal_over_http_stops_the_use_of_later_events(spark, api
                                                   ("gpc", "sale_or_share", "withdrawn")}  # fmt: skip
     after = [r[0] for r in spark.sql(f"select event_ts from marts.fct_events where user_key = '{key}'").collect()]
     assert after and max(after) < cut and len(after) < len(times)  # earlier events stay, later ones are not used
+    exported = pg.execute("select max(event_ts) from analytics.fct_events where user_key = %s", (key,)).fetchone()[0]
+    assert exported is not None and exported < cut.replace(tzinfo=dt.UTC)
+    # applying it built what the consent ledger reaches, not the staging or validation of the events
+    built = {
+        r["unique_id"].split(".")[-1] for r in json.loads((home / "target" / "run_results.json").read_text())["results"]
+    }
+    assert {"int_events_consented", "fct_events"} <= built and not built & {"stg_app__events", "int_events_validated"}
     status = _keep(api, api["ops"].get(f"/api/v1/privacy/requests/{filed[0]['request_id']}")).json()
     assert status["status"] == "done" and status["finished_at"] and status["days_left"] == 30
 

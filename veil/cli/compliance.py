@@ -66,10 +66,11 @@ def cmd_consent(args: argparse.Namespace) -> int:
         + ", ".join(f"{k[:12]}…" for k in decision.subject_refs)
     )
     if args.apply:
+        from veil.compliance.ledgers import CONSENT_CHANGES
         from veil.jobs import rebuild_and_export
 
-        rebuild_and_export(spark)
-        print("applied: models rebuilt and marts re-exported")
+        rebuild_and_export(spark, changed=CONSENT_CHANGES.table)
+        print("applied: the models built from the consent ledger rebuilt and their marts re-exported")
     else:
         print("takes effect in the marts at the next `veil dbt build` (or pass --apply)")
     return 0
@@ -187,7 +188,11 @@ def register(sub: Any) -> None:
     what.add_argument("--withdraw", metavar="PURPOSE", help="withdraw consent for PURPOSE")
     what.add_argument("--opt-out", action="store_true", help="CCPA do not sell or share (withdraws sale_or_share)")
     con.add_argument("--source", default="preference_center", help="preference_center (default), support, gpc")
-    con.add_argument("--apply", action="store_true", help="rebuild the models and re-export now")
+    con.add_argument(
+        "--apply",
+        action="store_true",
+        help="rebuild the models built from the consent ledger and re-export their marts now",
+    )
     con.set_defaults(func=cmd_consent)
 
     acc = sub.add_parser("access", help="access request: everything held about a subject, as JSON and CSV")

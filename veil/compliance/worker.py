@@ -90,6 +90,7 @@ def _resolve(conn: Any, request_id: str, subject: str | None, accounts: dict | N
 def _run(spark: Any, request_id: str, kind: str, subject: Subject, details: dict, received: dt.datetime) -> dict:
     from veil.compliance.access import access
     from veil.compliance.consent import record_consent
+    from veil.compliance.ledgers import CONSENT_CHANGES
     from veil.jobs import rebuild_and_export
 
     if kind in ("consent", "opt_out"):
@@ -109,7 +110,7 @@ def _run(spark: Any, request_id: str, kind: str, subject: Subject, details: dict
             consent_id=int(received.timestamp() * 1_000_000),
         )
         if details.get("apply"):
-            rebuild_and_export(spark)
+            rebuild_and_export(spark, changed=CONSENT_CHANGES.table)
         return {"consent_id": decision.consent_id, "subject_refs": list(decision.subject_refs),
                 "applied": bool(details.get("apply"))}  # fmt: skip
     summary = access(spark, subject, request_id=request_id)

@@ -14,15 +14,12 @@ from typing import Any
 import pgpq
 import pyarrow as pa
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from veil.errors import ExportError, ServiceUnavailable
 from veil.settings import settings
 
 BATCH_ROWS = 200_000
-READAHEAD = {"batch_readahead": 1, "fragment_readahead": 1}
-"""Arrow's scanner reads 16 batches ahead from 4 files at once by default: at full scale, with `fct_events`'s
-month files of ~3M rows, the export held 8.0 GiB in Python. One batch ahead from one file keeps the export's
-memory to a few of its batches (README, Benchmarks)."""
 
 
 def redact_url(url: str) -> str:
@@ -89,12 +86,27 @@ def table_schema(schema: pa.Schema) -> pa.Schema:
     return pa.schema(fields)
 
 
+def parquet_batches(location: str, columns: list[str]) -> Iterator[pa.RecordBatch]:
+    """The rows of the Parquet files at `location`, `BATCH_ROWS` at a time, file after file, with hive
+    partition values as columns. Each file is decoded a batch at a time: Arrow's dataset scanner decodes a whole
+    row group, and reads ahead, which held 3.6 GiB for `fct_events` at full scale (a month's file of ~3M rows is
+    one row group) against 0.7 GiB this way (README, Benchmarks)."""
+    for fragment in parquet_dataset(location).get_fragments():
+        partition = ds.get_partition_keys(fragment.partition_expression)  # (a null partition value is absent)
+        with pq.ParquetFile(fragment.path) as file:
+            stored = [c for c in columns if c in file.schema_arrow.names]
+            for batch in file.iter_batches(batch_size=BATCH_ROWS, columns=stored):
+                n = batch.num_rows
+                arrays = [batch.column(c) if c in stored else pa.array([partition.get(c)] * n) for c in columns]
+                yield pa.RecordBatch.from_arrays(arrays, names=columns)
+
+
 def copy_chunks(location: str, schema: pa.Schema) -> Iterator[bytes]:
     """The Parquet files at `location` as COPY's binary format: header, one chunk per batch, trailer. Each batch
     is cast to `schema` (its columns, in its order) first."""
     encoder = pgpq.ArrowToPostgresBinaryEncoder(schema)
     yield encoder.write_header()
-    for batch in parquet_dataset(location).to_batches(columns=schema.names, batch_size=BATCH_ROWS, **READAHEAD):
+    for batch in parquet_batches(location, schema.names):
         yield encoder.write_batch(batch.cast(schema))
     yield encoder.finish()
 

@@ -56,6 +56,19 @@ def project_sources(manifest: dict | None = None) -> list[dict]:
     return sorted(manifest["sources"].values(), key=lambda s: (s["source_name"], s["name"]))
 
 
+def built_from(unique_id: str, manifest: dict | None = None) -> set[str]:
+    """Names of the project's models built from a node (a source table's or a model's unique id), directly or
+    through other models: what a change to it can reach."""
+    manifest = manifest or load_manifest()
+    children, reached, todo = manifest["child_map"], set(), [unique_id]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in reached:
+                reached.add(child)
+                todo.append(child)
+    return {n["name"] for n in project_models(manifest) if n["unique_id"] in reached}
+
+
 def exported_models(manifest: dict | None = None) -> list[dict]:
     """Models whose config.meta.export is true: the marts copied to PostgreSQL."""
     return [n for n in project_models(manifest) if node_meta(n).get("export")]
