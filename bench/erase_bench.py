@@ -15,7 +15,6 @@ import argparse
 import os
 import sys
 import time
-import uuid
 
 
 def main() -> int:
@@ -26,6 +25,7 @@ def main() -> int:
 
     from veil.compliance.erase import erase_many
     from veil.compliance.subjects import pseudonym, resolve_subject
+    from veil.ids import new_id
     from veil.warehouse.spark import get_spark
 
     spark = get_spark()
@@ -40,7 +40,7 @@ def main() -> int:
     print(f"erasure benchmark: marts.fct_events {events:,} rows, marts.dim_users {users:,} rows")
     print(f"{'subjects':>9}{'seconds':>10}{'s/subject':>11}{'rows removed':>14}  derived tables; largest stores")
     for size in (int(n) for n in args.batches.split(",")):
-        batch = [(uuid.uuid4().hex[:12], resolve_subject(str(next(candidates)))) for _ in range(size)]
+        batch = [(new_id(), resolve_subject(str(next(candidates)))) for _ in range(size)]
         started = time.perf_counter()
         receipts = erase_many(spark, batch)
         seconds = time.perf_counter() - started

@@ -41,7 +41,8 @@ def _digest(seq: int, recorded_at: str, actor: str, action: str, details: dict, 
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _check_no_personal_data(details: dict) -> None:
+def check_no_personal_data(details: dict) -> None:
+    """Refuse details that look like they hold personal data (what `record` refuses to write)."""
     for key, value in details.items():
         text = json.dumps(value, ensure_ascii=False, default=str)
         spans = find_spans(text)
@@ -59,7 +60,7 @@ TRAIL_LOCK = 0x7665696C  # one advisory lock serializes every writer of the chai
 def record(conn, action: str, details: dict, actor: str | None = None, ensure: bool = True) -> int:
     """Append one event; returns its sequence number. `ensure=False` for a role that may not run DDL (the
     API's): the trail must exist already."""
-    _check_no_personal_data(details)
+    check_no_personal_data(details)
     actor = actor or getpass.getuser()
     if ensure:
         ensure_trail(conn)

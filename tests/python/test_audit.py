@@ -109,3 +109,14 @@ def test_the_pipeline_writes_its_events(warehouse, pg):
     actions = {r[0] for r in pg.execute("select action from audit.trail").fetchall()}
     assert {"scan", "dbt_invocation", "export"} <= actions
     assert audit.verify(pg)[1] == []
+
+
+def test_an_erasure_whose_request_id_the_trail_would_refuse_is_refused_before_any_store_is_touched():
+    """The erasure's audit entry is written last; a request id it would refuse (here one that reads as a phone
+    number) must stop the batch first, not after every store was erased. (No Spark session is given: reaching
+    a store would fail otherwise.)"""
+    from veil.compliance.erase import erase_many
+    from veil.compliance.subjects import Subject
+
+    with pytest.raises(VeilError, match="request_id"):
+        erase_many(None, [("a1b2c3d4e5f6", Subject((1,), ())), ("906706699417", Subject((2,), ()))])

@@ -28,7 +28,7 @@ import shutil
 import time
 from typing import Any
 
-from veil.audit import record_event
+from veil.audit import check_no_personal_data, record_event
 from veil.compliance.holdings import (
     Identifiers,
     free_text_columns,
@@ -152,6 +152,8 @@ def erase_many(spark: Any, batch: list[tuple[str, Subject]]) -> list[Receipt]:
     (its own rows removed and checks; where requests share an account, its rows count on the first). Every
     stage can run again, so a batch interrupted anywhere is resumed by erasing it again."""
     started = time.perf_counter()
+    for request_id, _ in batch:  # the audit entry written at the end would refuse it: refuse it before any store
+        check_no_personal_data({"request_id": request_id})
     ids = [identifiers(subject) for _, subject in batch]
     ensure_all(spark)
     with connect() as conn:
